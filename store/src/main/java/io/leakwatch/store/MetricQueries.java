@@ -1,0 +1,19 @@
+package io.leakwatch.store;
+
+import java.util.List;
+import java.util.Map;
+
+/** The reads the API needs. Blocking: call from a worker thread. */
+public interface MetricQueries {
+
+    /** Instances that reported in [fromMillis, toMillis), most recently seen first, at most {@code limit}. */
+    List<InstanceInfo> instances(long fromMillis, long toMillis, int limit);
+
+    /**
+     * Points of one metric of one instance in [fromMillis, toMillis), ordered by attributes then time,
+     * at most {@code limit}. {@code attributeFilter} keeps only points whose attributes contain every
+     * given key with the given value (empty: all).
+     */
+    List<SeriesPoint> series(String instance, String metric, Map<String, String> attributeFilter,
+                             long fromMillis, long toMillis, int limit);
+}
