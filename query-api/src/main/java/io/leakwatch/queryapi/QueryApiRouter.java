@@ -1,0 +1,84 @@
+package io.leakwatch.queryapi;
+
+import io.leakwatch.store.MetricQueries;
+import io.leakwatch.webui.WebUi;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.TimeoutHandler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Builds the router of port 8080: the REST API under {@code /api/v1}, health under {@code /health}, and the
+ * web UI at {@code /}. Both the standalone launcher and {@link QueryApiVerticle} mount this one router, so
+ * the two deployments answer alike. Every {@code /api} or {@code /health} failure is a JSON body
+ * ({@link ApiErrors}); the store is only ever called on worker threads.
+ */
+public final class QueryApiRouter {
+
+    /** Classpath location of the OpenAPI document served at {@code /api/v1/openapi.json}. */
+    static final String OPENAPI_RESOURCE = "/io/leakwatch/queryapi/openapi.json";
+
+    private QueryApiRouter() {
+    }
+
+    /**
+     * @param vertx      the Vert.x instance whose worker pool runs store queries
+     * @param config     limits and defaults
+     * @param queries    the store's blocking reads
+     * @param storeReady cheap, non-blocking readiness check for {@code /health/ready}
+     */
+    public static Router create(Vertx vertx, QueryApiConfig config, MetricQueries queries,
+                                BooleanSupplier storeReady) {
+        return create(vertx, config, queries, storeReady, Clock.systemUTC());
+    }
+
+    /** As {@link #create(Vertx, QueryApiConfig, MetricQueries, BooleanSupplier)}, with the clock that defines "now". */
+    public static Router create(Vertx vertx, QueryApiConfig config, MetricQueries queries,
+                                BooleanSupplier storeReady, Clock clock) {
+        Objects.requireNonNull(vertx, "vertx");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(queries, "queries");
+        Objects.requireNonNull(storeReady, "storeReady");
+        Objects.requireNonNull(clock, "clock");
+        QueryParameters parameters = new QueryParameters(config);
+        HealthHandlers health = new HealthHandlers(storeReady);
+        Buffer openApi = Buffer.buffer(loadOpenApi());
+
+        Router router = Router.router(vertx);
+        router.route("/api/*").handler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503));
+        router.get("/api/v1/instances").handler(new InstancesHandler(vertx, queries, parameters, clock));
+        router.get("/api/v1/series").handler(new SeriesHandler(vertx, queries, parameters, clock));
+        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .end(openApi));
+        router.route("/api/*").handler(ApiErrors::notFound);
+        router.route("/api/*").failureHandler(ApiErrors::handleFailure);
+
+        router.route(HttpMethod.GET, "/health/live").handler(health::live);
+        router.route(HttpMethod.GET, "/health/ready").handler(health::ready);
+        router.route("/health/*").handler(ApiErrors::notFound);
+        router.route("/health/*").failureHandler(ApiErrors::handleFailure);
+
+        router.route("/*").handler(WebUi.handler());
+        return router;
+    }
+
+    static byte[] loadOpenApi() {
+        try (InputStream in = QueryApiRouter.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + OPENAPI_RESOURCE);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
