@@ -1,0 +1,192 @@
+package io.leakwatch.ingest;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the ingest service can be told, validated once at construction. {@link #defaults()} works
+ * as is for a standalone run: OTLP/HTTP on 0.0.0.0:4318 and no Kafka consumer.
+ *
+ * @param http   the OTLP/HTTP receiver
+ * @param kafka  the Kafka consumer; it runs only when {@link KafkaConfig#enabled()}
+ * @param limits bounds on one OTLP payload, shared by both inputs
+ */
+public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limits) {
+
+    public IngestConfig {
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(limits, "limits");
+        if ((long) http.maxRequestBytes() > limits.maxPayloadBytes()) {
+            throw new IllegalArgumentException("http.maxRequestBytes (" + http.maxRequestBytes()
+                    + ") must not exceed limits.maxPayloadBytes (" + limits.maxPayloadBytes()
+                    + "): an uncompressed body that passes the receiver would then be refused by the decoder");
+        }
+    }
+
+    public static IngestConfig defaults() {
+        return new IngestConfig(HttpConfig.defaults(), KafkaConfig.disabled(), DecodeLimits.defaults());
+    }
+
+    public IngestConfig withHttp(HttpConfig http) {
+        return new IngestConfig(http, kafka, limits);
+    }
+
+    public IngestConfig withKafka(KafkaConfig kafka) {
+        return new IngestConfig(http, kafka, limits);
+    }
+
+    public IngestConfig withLimits(DecodeLimits limits) {
+        return new IngestConfig(http, kafka, limits);
+    }
+
+    /**
+     * The OTLP/HTTP receiver.
+     *
+     * @param host                bind address
+     * @param port                port; 0 picks a free one (tests)
+     * @param maxRequestBytes     largest request body as sent (compressed or not); bigger gets 413
+     * @param maxInFlightRequests requests being decoded or written at once; more get 503 with Retry-After,
+     *                            which bounds the memory held by request bodies
+     * @param workerThreads       threads that decode and write (never the event loop)
+     * @param retryAfter          the Retry-After sent with 503
+     */
+    public record HttpConfig(String host, int port, int maxRequestBytes, int maxInFlightRequests,
+                             int workerThreads, Duration retryAfter) {
+        public static final int DEFAULT_PORT = 4318;
+        public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+        public HttpConfig {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("http.host must not be blank");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("http.port must be 0..65535, was " + port);
+            }
+            if (maxRequestBytes <= 0) {
+                throw new IllegalArgumentException("http.maxRequestBytes must be > 0, was " + maxRequestBytes);
+            }
+            if (maxInFlightRequests <= 0) {
+                throw new IllegalArgumentException("http.maxInFlightRequests must be > 0, was " + maxInFlightRequests);
+            }
+            if (workerThreads <= 0 || workerThreads > 256) {
+                throw new IllegalArgumentException("http.workerThreads must be 1..256, was " + workerThreads);
+            }
+            if (retryAfter == null || retryAfter.isNegative() || retryAfter.toSeconds() < 1) {
+                throw new IllegalArgumentException("http.retryAfter must be at least 1 s, was " + retryAfter);
+            }
+        }
+
+        public static HttpConfig defaults() {
+            return new HttpConfig("0.0.0.0", DEFAULT_PORT, DEFAULT_MAX_REQUEST_BYTES, 32, 4, Duration.ofSeconds(5));
+        }
+
+        public HttpConfig withListen(String host, int port) {
+            return new HttpConfig(host, port, maxRequestBytes, maxInFlightRequests, workerThreads, retryAfter);
+        }
+
+        public HttpConfig withMaxRequestBytes(int maxRequestBytes) {
+            return new HttpConfig(host, port, maxRequestBytes, maxInFlightRequests, workerThreads, retryAfter);
+        }
+    }
+
+    /**
+     * The Kafka consumer of OTLP metrics.
+     *
+     * @param bootstrapServers  comma-separated host:port list; blank disables the consumer
+     * @param metricsTopic      topic of OTLP protobuf records
+     * @param dlqTopic          dead-letter topic
+     * @param groupId           consumer group
+     * @param clientProperties  passed to the Kafka clients as is (SASL, TLS, fetch tuning); may not change
+     *                          what the delivery guarantee rests on (see {@link #RESERVED_PROPERTIES})
+     * @param pollTimeout       longest single poll
+     * @param retryInitialBackoff first wait after a retryable store error
+     * @param retryMaxBackoff   cap of the exponential backoff
+     * @param closeTimeout      how long stop may take
+     */
+    public record KafkaConfig(String bootstrapServers, String metricsTopic, String dlqTopic, String groupId,
+                              Map<String, String> clientProperties, Duration pollTimeout,
+                              Duration retryInitialBackoff, Duration retryMaxBackoff, Duration closeTimeout) {
+        public static final String DEFAULT_METRICS_TOPIC = "leakwatch.metrics";
+        public static final String DEFAULT_DLQ_TOPIC = "leakwatch.dlq";
+        public static final String DEFAULT_GROUP_ID = "leakwatch-ingest";
+
+        /** Client properties the consumer sets itself: at-least-once without duplicates depends on them. */
+        public static final Set<String> RESERVED_PROPERTIES = Set.of("enable.auto.commit", "group.id",
+                "bootstrap.servers", "key.deserializer", "value.deserializer", "key.serializer", "value.serializer",
+                "isolation.level.override");
+
+        private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+        public KafkaConfig {
+            bootstrapServers = bootstrapServers == null ? "" : bootstrapServers.strip();
+            clientProperties = Map.copyOf(clientProperties == null ? Map.of() : clientProperties);
+            for (String[] topic : new String[][] {{"metricsTopic", metricsTopic}, {"dlqTopic", dlqTopic}}) {
+                if (topic[1] == null || !TOPIC.matcher(topic[1]).matches()) {
+                    throw new IllegalArgumentException("kafka." + topic[0] + " is not a valid topic name: " + topic[1]);
+                }
+            }
+            if (Objects.equals(metricsTopic, dlqTopic)) {
+                throw new IllegalArgumentException("kafka.dlqTopic must differ from kafka.metricsTopic ("
+                        + metricsTopic + "): dead letters would be consumed again");
+            }
+            if (groupId == null || groupId.isBlank()) {
+                throw new IllegalArgumentException("kafka.groupId must not be blank");
+            }
+            for (String key : clientProperties.keySet()) {
+                if (RESERVED_PROPERTIES.contains(key)) {
+                    throw new IllegalArgumentException("kafka client property '" + key
+                            + "' is set by LeakWatch itself (offsets are committed only after the insert succeeded)"
+                            + "; use the dedicated setting or remove it");
+                }
+            }
+            requirePositive("pollTimeout", pollTimeout);
+            requirePositive("retryInitialBackoff", retryInitialBackoff);
+            requirePositive("retryMaxBackoff", retryMaxBackoff);
+            requirePositive("closeTimeout", closeTimeout);
+            if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
+                throw new IllegalArgumentException("kafka.retryMaxBackoff (" + retryMaxBackoff
+                        + ") must be >= kafka.retryInitialBackoff (" + retryInitialBackoff + ")");
+            }
+        }
+
+        private static void requirePositive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("kafka." + name + " must be > 0, was " + d);
+            }
+        }
+
+        public static KafkaConfig disabled() {
+            return of("");
+        }
+
+        /** Defaults for everything but the brokers. */
+        public static KafkaConfig of(String bootstrapServers) {
+            return new KafkaConfig(bootstrapServers, DEFAULT_METRICS_TOPIC, DEFAULT_DLQ_TOPIC, DEFAULT_GROUP_ID,
+                    Map.of(), Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(30),
+                    Duration.ofSeconds(10));
+        }
+
+        public boolean enabled() {
+            return !bootstrapServers.isEmpty();
+        }
+
+        public KafkaConfig withTopics(String metricsTopic, String dlqTopic, String groupId) {
+            return new KafkaConfig(bootstrapServers, metricsTopic, dlqTopic, groupId, clientProperties, pollTimeout,
+                    retryInitialBackoff, retryMaxBackoff, closeTimeout);
+        }
+
+        public KafkaConfig withClientProperties(Map<String, String> clientProperties) {
+            return new KafkaConfig(bootstrapServers, metricsTopic, dlqTopic, groupId, clientProperties, pollTimeout,
+                    retryInitialBackoff, retryMaxBackoff, closeTimeout);
+        }
+
+        public KafkaConfig withRetryBackoff(Duration initial, Duration max) {
+            return new KafkaConfig(bootstrapServers, metricsTopic, dlqTopic, groupId, clientProperties, pollTimeout,
+                    initial, max, closeTimeout);
+        }
+    }
+}

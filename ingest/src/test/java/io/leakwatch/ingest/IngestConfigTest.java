@@ -1,0 +1,44 @@
+package io.leakwatch.ingest;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IngestConfigTest {
+
+    @Test
+    void defaultsServeOtlpHttpOn4318WithoutKafka() {
+        IngestConfig config = IngestConfig.defaults();
+
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(config.http().port()).isEqualTo(4318);
+        assertThat(config.http().maxRequestBytes()).isEqualTo(8 * 1024 * 1024);
+        assertThat(config.kafka().enabled()).isFalse();
+        assertThat(IngestConfig.KafkaConfig.of(" 127.0.0.1:9092 ").bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(IngestConfig.KafkaConfig.of("b:9092").metricsTopic()).isEqualTo("leakwatch.metrics");
+        assertThat(IngestConfig.KafkaConfig.of("b:9092").dlqTopic()).isEqualTo("leakwatch.dlq");
+        assertThat(IngestConfig.KafkaConfig.of("b:9092").groupId()).isEqualTo("leakwatch-ingest");
+    }
+
+    @Test
+    void refusesSettingsThatWouldBreakTheDeliveryGuaranteeOrMakeNoSense() {
+        IngestConfig.KafkaConfig kafka = IngestConfig.KafkaConfig.of("b:9092");
+
+        assertThatThrownBy(() -> kafka.withClientProperties(Map.of("enable.auto.commit", "true")))
+                .hasMessageContaining("enable.auto.commit").hasMessageContaining("committed only after");
+        assertThatThrownBy(() -> kafka.withTopics("same", "same", "g")).hasMessageContaining("must differ");
+        assertThatThrownBy(() -> kafka.withTopics("bad topic!", "dlq", "g")).hasMessageContaining("not a valid topic name");
+        assertThatThrownBy(() -> kafka.withRetryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))
+                .hasMessageContaining("retryMaxBackoff");
+        assertThatThrownBy(() -> IngestConfig.HttpConfig.defaults().withListen("127.0.0.1", 70000))
+                .hasMessageContaining("0..65535");
+        assertThatThrownBy(() -> IngestConfig.defaults().withLimits(new DecodeLimits(1024, 10, 100)))
+                .hasMessageContaining("must not exceed limits.maxPayloadBytes");
+        assertThat(kafka.withClientProperties(Map.of("security.protocol", "SASL_SSL")).clientProperties())
+                .containsEntry("security.protocol", "SASL_SSL");
+    }
+}
