@@ -1,0 +1,146 @@
+package io.leakwatch.store.schema;
+
+import java.util.List;
+
+/**
+ * LeakWatch's ClickHouse schema as versioned migrations. The list only grows: a released migration is
+ * never edited; a change is a new version. Every statement is idempotent on its own ({@code IF NOT EXISTS}),
+ * so a migration interrupted half-way is simply run again.
+ *
+ * <p>Tables: {@code metric_points} (raw points, one row per {@link io.leakwatch.store.MetricRow}),
+ * {@code metric_points_1m} (per-minute min/max/last/count per series, filled by a materialized view, for
+ * fleet queries), {@code instances_seen} (first/last seen and identity per instance, filled by a
+ * materialized view, so listing instances never scans raw points).
+ */
+public final class Schema {
+    /** Raw points table. */
+    public static final String POINTS = "metric_points";
+    /** Per-minute rollup. */
+    public static final String POINTS_1M = "metric_points_1m";
+    /** Per-instance first/last seen. */
+    public static final String INSTANCES = "instances_seen";
+    /** Columns of {@link #POINTS} in the order the writer encodes them, with their types. */
+    public static final List<Column> POINT_COLUMNS = List.of(
+            new Column("ts", "DateTime64(3, 'UTC')"),
+            new Column("start_ts", "DateTime64(3, 'UTC')"),
+            new Column("service", "LowCardinality(String)"),
+            new Column("version", "LowCardinality(String)"),
+            new Column("instance", "LowCardinality(String)"),
+            new Column("host", "LowCardinality(String)"),
+            new Column("environment", "LowCardinality(String)"),
+            new Column("resource", "Map(LowCardinality(String), String)"),
+            new Column("metric", "LowCardinality(String)"),
+            new Column("unit", "LowCardinality(String)"),
+            new Column("kind", "Enum8('GAUGE' = 1, 'SUM' = 2, 'HISTOGRAM' = 3, 'EXPONENTIAL_HISTOGRAM' = 4, 'SUMMARY' = 5)"),
+            new Column("monotonic", "Bool"),
+            new Column("delta", "Bool"),
+            new Column("attributes", "Map(LowCardinality(String), String)"),
+            new Column("value", "Float64"),
+            new Column("count", "UInt64"),
+            new Column("min", "Float64"),
+            new Column("max", "Float64"),
+            new Column("bounds", "Array(Float64)"),
+            new Column("bucket_counts", "Array(UInt64)"));
+
+    /** A column name and its ClickHouse type. */
+    public record Column(String name, String type) {
+    }
+
+    private Schema() {
+    }
+
+    /** All migrations, oldest first. {@code ttlDays} is a validated integer, the only value formatted into DDL. */
+    public static List<Migration> migrations(int ttlDays) {
+        if (ttlDays < 1 || ttlDays > 3650) {
+            throw new IllegalArgumentException("ttlDays must be 1..3650, got " + ttlDays);
+        }
+        return List.of(new Migration(1, "metric points, per-minute rollup, instances", List.of(
+                """
+                CREATE TABLE IF NOT EXISTS metric_points (
+                    ts            DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+                    start_ts      DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+                    service       LowCardinality(String),
+                    version       LowCardinality(String),
+                    instance      LowCardinality(String),
+                    host          LowCardinality(String),
+                    environment   LowCardinality(String),
+                    resource      Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+                    metric        LowCardinality(String),
+                    unit          LowCardinality(String),
+                    kind          Enum8('GAUGE' = 1, 'SUM' = 2, 'HISTOGRAM' = 3, 'EXPONENTIAL_HISTOGRAM' = 4, 'SUMMARY' = 5),
+                    monotonic     Bool,
+                    delta         Bool,
+                    attributes    Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+                    value         Float64 CODEC(Gorilla, ZSTD(1)),
+                    count         UInt64 CODEC(T64, ZSTD(1)),
+                    min           Float64 CODEC(Gorilla, ZSTD(1)),
+                    max           Float64 CODEC(Gorilla, ZSTD(1)),
+                    bounds        Array(Float64) CODEC(ZSTD(3)),
+                    bucket_counts Array(UInt64) CODEC(ZSTD(3))
+                )
+                ENGINE = MergeTree
+                PARTITION BY toDate(ts)
+                ORDER BY (service, instance, metric, ts)
+                TTL toDateTime(ts) + INTERVAL %d DAY
+                SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1
+                """.formatted(ttlDays),
+                """
+                CREATE TABLE IF NOT EXISTS metric_points_1m (
+                    minute       DateTime('UTC') CODEC(DoubleDelta, ZSTD(1)),
+                    service      LowCardinality(String),
+                    version      LowCardinality(String),
+                    instance     LowCardinality(String),
+                    metric       LowCardinality(String),
+                    attr_hash    UInt64,
+                    attributes   SimpleAggregateFunction(any, Map(String, String)) CODEC(ZSTD(1)),
+                    min_value    SimpleAggregateFunction(min, Float64),
+                    max_value    SimpleAggregateFunction(max, Float64),
+                    last_value   AggregateFunction(argMax, Float64, DateTime64(3, 'UTC')),
+                    points       SimpleAggregateFunction(sum, UInt64)
+                )
+                ENGINE = AggregatingMergeTree
+                PARTITION BY toDate(minute)
+                ORDER BY (service, metric, version, instance, attr_hash, minute)
+                TTL minute + INTERVAL %d DAY
+                SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 10000
+                """.formatted(ttlDays),
+                """
+                CREATE MATERIALIZED VIEW IF NOT EXISTS metric_points_1m_mv TO metric_points_1m AS
+                SELECT toStartOfMinute(ts) AS minute, service, version, instance, metric, attr_hash,
+                       CAST(any(attrs), 'Map(String, String)') AS attributes,
+                       min(value) AS min_value, max(value) AS max_value,
+                       argMaxState(value, ts) AS last_value, toUInt64(count()) AS points
+                FROM (SELECT ts, service, version, instance, metric, value, attributes AS attrs,
+                             cityHash64(toString(attributes)) AS attr_hash
+                      FROM metric_points)
+                GROUP BY minute, service, version, instance, metric, attr_hash
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS instances_seen (
+                    instance     LowCardinality(String),
+                    service      AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+                    version      AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+                    host         AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+                    environment  AggregateFunction(argMax, String, DateTime64(3, 'UTC')),
+                    first_seen   SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+                    last_seen    SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+                    points       SimpleAggregateFunction(sum, UInt64)
+                )
+                ENGINE = AggregatingMergeTree
+                ORDER BY instance
+                TTL toDateTime(last_seen) + INTERVAL %d DAY
+                SETTINGS non_replicated_deduplication_window = 10000
+                """.formatted(ttlDays),
+                """
+                CREATE MATERIALIZED VIEW IF NOT EXISTS instances_seen_mv TO instances_seen AS
+                SELECT instance,
+                       argMaxState(toString(service), ts) AS service,
+                       argMaxState(toString(version), ts) AS version,
+                       argMaxState(toString(host), ts) AS host,
+                       argMaxState(toString(environment), ts) AS environment,
+                       min(ts) AS first_seen, max(ts) AS last_seen, toUInt64(count()) AS points
+                FROM metric_points
+                GROUP BY instance
+                """)));
+    }
+}
