@@ -1,0 +1,153 @@
+package io.leakwatch.standalone;
+
+import io.leakwatch.ingest.Ingest;
+import io.leakwatch.ingest.IngestConfig;
+import io.leakwatch.queryapi.QueryApiConfig;
+import io.leakwatch.queryapi.QueryApiRouter;
+import io.leakwatch.store.ChdbLibrary;
+import io.leakwatch.store.Store;
+import io.leakwatch.store.StoreConfig;
+import io.leakwatch.store.engine.ChdbEngine;
+import io.leakwatch.store.http.EmbeddedHttpInterface;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The one place that wires the standalone process: the store (embedded unless a server URL is given),
+ * ingest (OTLP/HTTP, and Kafka when configured), the query API with the web UI, and optionally the
+ * embedded store's ClickHouse HTTP interface. {@link #close()} stops them in reverse order and is
+ * idempotent.
+ */
+final class Standalone implements AutoCloseable {
+    private static final Duration READINESS_PERIOD = Duration.ofSeconds(5);
+    private static final long START_TIMEOUT_SECONDS = 60;
+
+    private final Vertx vertx;
+    private final Store store;
+    private final Ingest ingest;
+    private final HttpServer api;
+    private final EmbeddedHttpInterface clickhouseHttp;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Standalone(Vertx vertx, Store store, Ingest ingest, HttpServer api, EmbeddedHttpInterface clickhouseHttp) {
+        this.vertx = vertx;
+        this.store = store;
+        this.ingest = ingest;
+        this.api = api;
+        this.clickhouseHttp = clickhouseHttp;
+    }
+
+    /** Starts everything; on any failure stops what was started and throws with a one-line reason. */
+    static Standalone start(StandaloneConfig config, PrintStream out) throws Exception {
+        long began = System.nanoTime();
+        out.println("leakwatch: starting standalone (" + config + ")");
+        Store store = openStore(config, out);
+        Vertx vertx = Vertx.vertx();
+        Ingest ingest = null;
+        HttpServer api = null;
+        EmbeddedHttpInterface clickhouseHttp = null;
+        try {
+            // Readiness is probed off the event loop and cached: the health handlers must not block.
+            AtomicBoolean storeReady = new AtomicBoolean(store.ready());
+            vertx.setPeriodic(READINESS_PERIOD.toMillis(), id -> vertx.executeBlocking(store::ready, false)
+                    .onComplete(result -> storeReady.set(result.succeeded() && result.result())));
+
+            IngestConfig ingestConfig = IngestConfig.defaults()
+                    .withHttp(IngestConfig.HttpConfig.defaults().withListen(config.bind(), config.otlpPort()));
+            if (config.kafkaEnabled()) {
+                ingestConfig = ingestConfig.withKafka(IngestConfig.KafkaConfig.of(config.kafkaBootstrapServers())
+                        .withTopics(config.kafkaTopic(),
+                                IngestConfig.KafkaConfig.DEFAULT_DLQ_TOPIC, config.kafkaGroupId()));
+            }
+            ingest = Ingest.start(vertx, ingestConfig, store.writer(), storeReady::get)
+                    .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+            QueryApiConfig apiConfig = QueryApiConfig.defaults().withHost(config.bind()).withPort(config.httpPort());
+            api = vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.httpPort()))
+                    .requestHandler(QueryApiRouter.create(vertx, apiConfig, store.queries(), storeReady::get))
+                    .listen()
+                    .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+            if (config.clickhouseHttpPort() > 0) {
+                if (!(store.engine() instanceof ChdbEngine chdb)) {
+                    throw new IllegalArgumentException("--clickhouse-http-port serves the embedded store; "
+                            + "with --clickhouse-url, query that server directly");
+                }
+                clickhouseHttp = EmbeddedHttpInterface.start(vertx, chdb, config.clickhouseHttpPort());
+                out.println("leakwatch: ClickHouse HTTP interface on http://127.0.0.1:" + clickhouseHttp.port());
+            }
+        } catch (Exception e) {
+            new Standalone(vertx, store, ingest, api, clickhouseHttp).close();
+            throw e;
+        }
+        Standalone standalone = new Standalone(vertx, store, ingest, api, clickhouseHttp);
+        out.printf("leakwatch: ready in %d ms: OTLP/HTTP on %s:%d, UI and API on http://%s:%d/%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
+                config.bind(), standalone.otlpPort(), displayHost(config.bind()), standalone.httpPort());
+        return standalone;
+    }
+
+    private static Store openStore(StandaloneConfig config, PrintStream out) throws Exception {
+        if (!config.embedded()) {
+            out.println("leakwatch: store: ClickHouse server at " + config.clickhouseUrl());
+            return Store.open(StoreConfig.server(config.clickhouseUrl(), config.clickhouseUser(),
+                    config.clickhousePassword(), config.clickhouseDatabase()));
+        }
+        Path library = config.chdbLibrary() != null ? config.chdbLibrary() : ChdbLibrary.locate();
+        Path dataDir = config.dataDir().toAbsolutePath();
+        Files.createDirectories(dataDir);
+        out.println("leakwatch: store: embedded ClickHouse (chDB " + ChdbLibrary.VERSION + ") in " + dataDir);
+        return Store.open(StoreConfig.embedded(dataDir, library));
+    }
+
+    private static String displayHost(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+    }
+
+    int httpPort() {
+        return api.actualPort();
+    }
+
+    int otlpPort() {
+        return ingest.httpPort();
+    }
+
+    Store store() {
+        return store;
+    }
+
+    private static void awaitQuietly(Future<?> future) {
+        try {
+            future.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("leakwatch: while stopping: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (clickhouseHttp != null) {
+            clickhouseHttp.close();
+        }
+        if (api != null) {
+            awaitQuietly(api.close());
+        }
+        if (ingest != null) {
+            ingest.close();
+        }
+        awaitQuietly(vertx.close());
+        // Last: the engine must be closed after every writer stopped (chDB crashes the JVM otherwise).
+        store.close();
+    }
+}
