@@ -1,0 +1,52 @@
+package io.leakwatch.analysis;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the rule of each signal over an instance's series.
+ *
+ * <p>Promises: stateless and thread-safe; one result per input series, in input order; a series whose
+ * signal has no rule configured is skipped. Results never throw for data the rules cannot judge.
+ */
+public final class InstanceAnalysis {
+
+    private final Map<Signal, LeakRule> rules;
+
+    /** Uses the given rules (one per signal; later ones replace earlier ones of the same signal). */
+    public InstanceAnalysis(List<LeakRule> rules) {
+        EnumMap<Signal, LeakRule> map = new EnumMap<>(Signal.class);
+        for (LeakRule rule : rules) {
+            map.put(rule.signal(), rule);
+        }
+        this.rules = map;
+    }
+
+    /** Every signal's rule with default thresholds. */
+    public static InstanceAnalysis withDefaults() {
+        List<LeakRule> all = new ArrayList<>();
+        for (Signal s : Signal.values()) {
+            all.add(LeakRule.forSignal(s));
+        }
+        return new InstanceAnalysis(all);
+    }
+
+    /** The rule for a signal, or null. */
+    public LeakRule rule(Signal signal) {
+        return rules.get(signal);
+    }
+
+    /** Judges each series with its signal's rule under one context. */
+    public List<SignalResult> analyse(List<Series> series, AnalysisContext context) {
+        List<SignalResult> out = new ArrayList<>(series.size());
+        for (Series s : series) {
+            LeakRule rule = rules.get(s.signal());
+            if (rule != null) {
+                out.add(rule.evaluate(s, context));
+            }
+        }
+        return out;
+    }
+}
