@@ -3,9 +3,10 @@ package io.leakwatch.webui;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * The LeakWatch web UI: static, dependency-free assets packaged in this jar under {@link #WEB_ROOT}.
+ * The LeakWatch web UI: static assets packaged in this jar under {@link #WEB_ROOT} (plain ES modules, plus
+ * uPlot's prebuilt files under {@code vendor/uplot/}, copied there by the build from the npm lockfile).
  * Mount {@link #handler()} on {@code /*} after the API routes; it serves {@code index.html} at {@code /}.
- * The page reads only {@code /api/v1/...} on its own origin.
+ * The page reads only {@code /api/v1/...} on its own origin and loads nothing from elsewhere.
  */
 public final class WebUi {
 

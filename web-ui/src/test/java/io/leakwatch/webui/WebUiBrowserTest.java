@@ -1,0 +1,249 @@
+package io.leakwatch.webui;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The UI in real headless Chromium (Debian packages {@code chromium} and {@code chromium-driver}) against
+ * {@link WebUi#handler()} and a canned API: pages load without console errors, charts are drawn by uPlot,
+ * a missing analysis endpoint shows "not available yet", and a deep link restores the view. Screenshots go
+ * to {@code target/screenshots/}. Skipped, with the reason, where Chromium or chromedriver is absent.
+ */
+class WebUiBrowserTest {
+
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final List<String> CHART_IDS = List.of("heap", "pools", "metaspace", "threads", "buffers", "rss");
+
+    private static final Pattern EXPECTED_404 = Pattern.compile(
+            "/api/v1/(leaks|instances/[^/ ]+/analysis)\\?\\S* - Failed to load resource: the server responded with a status of 404");
+
+    private static Vertx vertx;
+    private static HttpServer server;
+    private static final FakeApi API = new FakeApi();
+    private static ChromeDriverService service;
+    private static ChromeDriver driver;
+    private static String base;
+
+    @BeforeAll
+    static void start(@TempDir Path profile) throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "browser tests need Chromium at " + CHROMIUM + " and chromedriver at " + CHROMEDRIVER
+                        + " (Debian: apt-get install chromium chromium-driver; or set CHROMIUM_BIN / CHROMEDRIVER_BIN)");
+        vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        API.mount(router);
+        router.route("/*").handler(WebUi.handler());
+        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get();
+        base = "http://127.0.0.1:" + server.actualPort() + "/";
+
+        // Both paths given, so Selenium Manager never looks for (or downloads) a browser or driver.
+        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1700", "--user-data-dir=" + profile.toAbsolutePath());
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        driver = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (service != null) {
+            service.stop();
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        API.emptyFleet = false;
+        API.leaksAvailable = false;
+        API.failingMetric = null;
+        colorScheme("light");
+        // A blank page first, so that each test's get() loads the UI afresh even when the hash is the same.
+        driver.get("about:blank");
+        driver.manage().logs().get(LogType.BROWSER);   // drop what earlier tests logged
+    }
+
+    @AfterEach
+    void noConsoleErrors() {
+        List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(LogEntry::getMessage)
+                // Chromium logs every 404 it fetches; the analysis endpoints answer 404 on purpose here.
+                .filter(m -> !EXPECTED_404.matcher(m).find())
+                .filter(m -> API.failingMetric == null || !m.contains("status of 500"))
+                .toList();
+        assertThat(errors).as("browser console errors and warnings").isEmpty();
+    }
+
+    @Test
+    void fleetLeadsToAnInstanceWhoseSignalsAreCharted() throws IOException {
+        driver.get(base + "#/");
+        WebElement checkout = waitFor(By.cssSelector("#services a[href^='#/service/checkout']"));
+        assertThat(driver.findElement(By.id("services")).getText()).contains("checkout", "1.5.0", "1.4.2", "gateway", "2.1.0");
+        waitFor(By.cssSelector("#leaks [data-state='unavailable']"));
+        assertThat(driver.findElement(By.id("leaks")).getText()).contains("not available yet");
+        screenshot("fleet-light");
+
+        checkout.click();
+        WebElement instanceLink = waitFor(By.linkText(FakeApi.LEAKING));
+        assertThat(driver.getCurrentUrl()).endsWith("#/service/checkout");
+        assertThat(driver.findElement(By.id("instances")).getText()).contains("checkout-2", "host-checkout-1", "prod");
+        screenshot("service-light");
+
+        instanceLink.click();
+        assertChartsDrawn();
+        assertThat(driver.getCurrentUrl()).endsWith("#/instance/" + FakeApi.LEAKING);
+        waitFor(By.cssSelector("#analysis [data-state='unavailable']"));
+        assertThat(driver.findElement(By.id("instance-meta")).getText()).contains("checkout", "1.5.0", "host-checkout-1");
+
+        // The legend shows values in the chart's unit: latest at first, then wherever the cursor is.
+        List<String> series = legend("heap");
+        assertThat(series).anySatisfy(s -> assertThat(s).startsWith("heap used").contains("MiB"))
+                .anySatisfy(s -> assertThat(s).startsWith("after GC (floor)"))
+                .anySatisfy(s -> assertThat(s).startsWith("heap limit").contains("1.0 GiB"));
+        assertThat(legend("pools")).anySatisfy(s -> assertThat(s).startsWith("G1 Old Gen").contains("MiB"));
+        assertThat(legend("threads")).anySatisfy(s -> assertThat(s).startsWith("threads").containsPattern("\\d"));
+        WebElement plotArea = driver.findElement(By.cssSelector("#chart-heap .u-over"));
+        new Actions(driver).moveToElement(plotArea, -plotArea.getSize().getWidth() / 2 + 5, 0).perform();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(legend("heap"))
+                .anySatisfy(s -> assertThat(s).startsWith("after GC (floor)").contains("MiB")));
+        new Actions(driver).moveByOffset(0, 400).perform();
+        screenshot("instance-light");
+    }
+
+    @Test
+    void aDeepLinkRestoresPageAndRange() {
+        driver.get(base + "#/instance/" + FakeApi.LEAKING + "?range=6h&refresh=30s");
+        assertChartsDrawn();
+        assertThat(driver.findElement(By.cssSelector("#ranges [data-range='6h']")).getDomAttribute("aria-pressed")).isEqualTo("true");
+        assertThat(driver.findElement(By.cssSelector("#ranges [data-range='1h']")).getDomAttribute("aria-pressed")).isEqualTo("false");
+        assertThat(driver.findElement(By.id("auto-refresh")).getDomAttribute("aria-pressed")).isEqualTo("true");
+
+        driver.findElement(By.cssSelector("#ranges [data-range='24h']")).click();
+        await().atMost(WAIT).until(() -> driver.getCurrentUrl().endsWith("#/instance/checkout-1?range=24h&refresh=30s"));
+        assertChartsDrawn();
+        driver.navigate().refresh();
+        assertChartsDrawn();
+        assertThat(driver.findElement(By.cssSelector("#ranges [data-range='24h']")).getDomAttribute("aria-pressed")).isEqualTo("true");
+    }
+
+    @Test
+    void aFailingSignalShowsItsErrorAndDraggingZoomsEveryChart() {
+        API.failingMetric = "jvm.thread.count";
+        driver.get(base + "#/instance/" + FakeApi.LEAKING);
+        WebElement error = waitFor(By.cssSelector("#chart-threads [data-state='error']"));
+        assertThat(error.getText()).contains("Could not load threads", "error id 1234abcd");
+        await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("#chart-heap .uplot canvas")).size() == 1);
+
+        WebElement plotArea = driver.findElement(By.cssSelector("#chart-heap .u-over"));
+        int width = plotArea.getSize().getWidth();
+        new Actions(driver).moveToElement(plotArea, -width / 4, 0).clickAndHold().moveByOffset(width / 4, 0).release().perform();
+        await().atMost(WAIT).until(() -> driver.getCurrentUrl().matches(".*#/instance/checkout-1\\?from=\\d+&to=\\d+$"));
+        assertThat(driver.findElement(By.cssSelector("#ranges [data-range='1h']")).getDomAttribute("aria-pressed")).isEqualTo("false");
+        await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("#chart-heap .uplot canvas")).size() == 1);
+    }
+
+    @Test
+    void analysisViewsLightUpWhenTheEndpointExists() {
+        API.leaksAvailable = true;
+        driver.get(base + "#/");
+        WebElement row = waitFor(By.cssSelector("#leaks tr[data-verdict='leak']"));
+        assertThat(row.getText()).contains("checkout", "1.5.0", "checkout-1", "heap", "leak", "97", "+450 MiB/h", "90 min");
+    }
+
+    @Test
+    void anEmptyFleetSaysHowToAttachTheAgent() {
+        API.emptyFleet = true;
+        driver.get(base + "#/?range=15m");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(driver.findElement(By.id("services")).getText())
+                .contains("No instance has reported", "java -javaagent:collector/target/leakwatch-agent.jar=service.name=myapp -jar app.jar"));
+    }
+
+    @Test
+    void darkSchemeIsReadable() throws IOException {
+        colorScheme("dark");
+        driver.get(base + "#/instance/" + FakeApi.LEAKING);
+        assertChartsDrawn();
+        assertThat(driver.executeScript("return getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(20, 23, 29)");
+        screenshot("instance-dark");
+        driver.get(base + "#/");
+        waitFor(By.cssSelector("#leaks [data-state='unavailable']"));
+        waitFor(By.cssSelector("#services a"));
+        screenshot("fleet-dark");
+    }
+
+    private static void assertChartsDrawn() {
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            for (String id : CHART_IDS) {
+                WebElement card = driver.findElement(By.id("chart-" + id));
+                assertThat(card.getDomAttribute("aria-busy")).as(id).isEqualTo("false");
+                assertThat(card.findElements(By.cssSelector(".uplot canvas"))).as("uPlot canvas of %s", id).hasSize(1);
+            }
+        });
+    }
+
+    private static List<String> legend(String chart) {
+        return driver.findElements(By.cssSelector("#chart-" + chart + " .u-legend .u-series")).stream()
+                .map(e -> e.getText().replace('\n', ' ').trim())
+                .toList();
+    }
+
+    private static WebElement waitFor(By by) {
+        return await().atMost(WAIT).ignoreExceptions().until(() -> driver.findElement(by), e -> e.isDisplayed());
+    }
+
+    /** Emulates the operating system's light or dark preference, as prefers-color-scheme sees it. */
+    private static void colorScheme(String scheme) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    }
+}
