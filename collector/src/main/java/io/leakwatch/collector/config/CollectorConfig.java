@@ -1,0 +1,145 @@
+package io.leakwatch.collector.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the collector needs to run, read once and never changed. Every field is non-null and
+ * already validated; {@link ConfigLoader} builds one from agent arguments, system properties and the
+ * environment, and {@link #builder()} lets an embedding application build one in code.
+ *
+ * @param exporter which exporter ships the metrics
+ * @param otlpEndpoint full OTLP/HTTP metrics URL, e.g. {@code http://127.0.0.1:4318/v1/metrics}
+ * @param kafkaBootstrapServers comma-separated {@code host:port} list for the Kafka exporter
+ * @param kafkaTopic topic the Kafka exporter produces to
+ * @param interval time between two collections
+ * @param exportTimeout longest one export may take
+ * @param shutdownTimeout longest the final flush may delay the host's exit
+ * @param serviceName {@code service.name}
+ * @param serviceVersion {@code service.version}, empty when unknown
+ * @param instanceId {@code service.instance.id}, stable for the process's life
+ * @param environment {@code deployment.environment.name}, empty when unknown
+ * @param resourceAttributes further resource attributes (from {@code OTEL_RESOURCE_ATTRIBUTES})
+ * @param enabled false switches the collector off without removing the {@code -javaagent} flag
+ * @param otlpHeaders extra OTLP/HTTP request headers, e.g. authorization; never logged
+ */
+public record CollectorConfig(
+        ExporterKind exporter,
+        URI otlpEndpoint,
+        String kafkaBootstrapServers,
+        String kafkaTopic,
+        Duration interval,
+        Duration exportTimeout,
+        Duration shutdownTimeout,
+        String serviceName,
+        String serviceVersion,
+        String instanceId,
+        String environment,
+        Map<String, String> resourceAttributes,
+        boolean enabled,
+        Map<String, String> otlpHeaders) {
+
+    public static final URI DEFAULT_OTLP_ENDPOINT = URI.create("http://127.0.0.1:4318/v1/metrics");
+    public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
+    public static final String DEFAULT_KAFKA_TOPIC = "leakwatch.metrics";
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_EXPORT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
+    public static final String DEFAULT_SERVICE_NAME = "unknown_service:java";
+
+    public CollectorConfig {
+        Objects.requireNonNull(exporter, "exporter");
+        Objects.requireNonNull(otlpEndpoint, "otlpEndpoint");
+        Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers");
+        Objects.requireNonNull(kafkaTopic, "kafkaTopic");
+        Objects.requireNonNull(interval, "interval");
+        Objects.requireNonNull(exportTimeout, "exportTimeout");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(serviceName, "serviceName");
+        Objects.requireNonNull(serviceVersion, "serviceVersion");
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(environment, "environment");
+        resourceAttributes = Map.copyOf(resourceAttributes);
+        otlpHeaders = Map.copyOf(otlpHeaders);
+    }
+
+    /** Like the record's own, but header values (credentials) are replaced by {@code ***}. */
+    @Override
+    public String toString() {
+        return "CollectorConfig[exporter=" + exporter + ", otlpEndpoint=" + otlpEndpoint + ", kafkaBootstrapServers="
+                + kafkaBootstrapServers + ", kafkaTopic=" + kafkaTopic + ", interval=" + interval + ", exportTimeout="
+                + exportTimeout + ", shutdownTimeout=" + shutdownTimeout + ", serviceName=" + serviceName
+                + ", serviceVersion=" + serviceVersion + ", instanceId=" + instanceId + ", environment=" + environment
+                + ", resourceAttributes=" + resourceAttributes + ", enabled=" + enabled + ", otlpHeaders="
+                + otlpHeaders.keySet().stream().map(k -> k + "=***").toList() + "]";
+    }
+
+    /** A builder that starts from the defaults (OTLP/HTTP to {@code 127.0.0.1:4318}, every 10 s). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.exporter = exporter;
+        b.otlpEndpoint = otlpEndpoint;
+        b.kafkaBootstrapServers = kafkaBootstrapServers;
+        b.kafkaTopic = kafkaTopic;
+        b.interval = interval;
+        b.exportTimeout = exportTimeout;
+        b.shutdownTimeout = shutdownTimeout;
+        b.serviceName = serviceName;
+        b.serviceVersion = serviceVersion;
+        b.instanceId = instanceId;
+        b.environment = environment;
+        b.resourceAttributes = new LinkedHashMap<>(resourceAttributes);
+        b.enabled = enabled;
+        b.otlpHeaders = new LinkedHashMap<>(otlpHeaders);
+        return b;
+    }
+
+    /** Builds a {@link CollectorConfig} in code; unset fields keep their defaults. */
+    public static final class Builder {
+        private ExporterKind exporter = ExporterKind.OTLP;
+        private URI otlpEndpoint = DEFAULT_OTLP_ENDPOINT;
+        private String kafkaBootstrapServers = DEFAULT_KAFKA_BOOTSTRAP_SERVERS;
+        private String kafkaTopic = DEFAULT_KAFKA_TOPIC;
+        private Duration interval = DEFAULT_INTERVAL;
+        private Duration exportTimeout = DEFAULT_EXPORT_TIMEOUT;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private String serviceName = DEFAULT_SERVICE_NAME;
+        private String serviceVersion = "";
+        private String instanceId = InstanceId.ofThisProcess();
+        private String environment = "";
+        private Map<String, String> resourceAttributes = new LinkedHashMap<>();
+        private boolean enabled = true;
+        private Map<String, String> otlpHeaders = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        public Builder exporter(ExporterKind value) { exporter = value; return this; }
+        public Builder otlpEndpoint(URI value) { otlpEndpoint = value; return this; }
+        public Builder kafkaBootstrapServers(String value) { kafkaBootstrapServers = value; return this; }
+        public Builder kafkaTopic(String value) { kafkaTopic = value; return this; }
+        public Builder interval(Duration value) { interval = value; return this; }
+        public Builder exportTimeout(Duration value) { exportTimeout = value; return this; }
+        public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
+        public Builder serviceName(String value) { serviceName = value; return this; }
+        public Builder serviceVersion(String value) { serviceVersion = value; return this; }
+        public Builder instanceId(String value) { instanceId = value; return this; }
+        public Builder environment(String value) { environment = value; return this; }
+        public Builder resourceAttributes(Map<String, String> value) { resourceAttributes = new LinkedHashMap<>(value); return this; }
+        public Builder enabled(boolean value) { enabled = value; return this; }
+        public Builder otlpHeaders(Map<String, String> value) { otlpHeaders = new LinkedHashMap<>(value); return this; }
+
+        public CollectorConfig build() {
+            return new CollectorConfig(exporter, otlpEndpoint, kafkaBootstrapServers, kafkaTopic, interval,
+                    exportTimeout, shutdownTimeout, serviceName, serviceVersion, instanceId, environment,
+                    resourceAttributes, enabled, otlpHeaders);
+        }
+    }
+}
