@@ -1,6 +1,7 @@
 package io.leakwatch.standalone;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "leakwatch", mixinStandardHelpOptions = true, version = "LeakWatch 0.1.0",
         description = "Memory-leak observability for JVM fleets.",
         subcommands = {LeakWatchCli.StandaloneCommand.class, LeakWatchCli.DemoCommand.class,
-                CommandLine.HelpCommand.class})
+                LeakWatchCli.IngestCommand.class, LeakWatchCli.QueryApiCommand.class, CommandLine.HelpCommand.class})
 public final class LeakWatchCli {
 
     public static void main(String[] args) {
@@ -98,6 +99,44 @@ public final class LeakWatchCli {
                             + "the first points arrive within ~10 s, a leak verdict needs a few minutes%n",
                     fleet.size(), config.dataDir().resolve("demo-logs"));
             runUntilStopped(fleet, standalone);
+            return 0;
+        }
+    }
+
+    /** A scaled-out service needs a shared ClickHouse server: the embedded engine is one process's. */
+    private static StandaloneConfig serviceConfig(StandaloneOptions options, String service) {
+        StandaloneConfig config = options.toConfig();
+        if (config.embedded()) {
+            throw new IllegalArgumentException(service + " runs against a ClickHouse server: give --clickhouse-url "
+                    + "(or LEAKWATCH_CLICKHOUSE_URL); for one machine use 'leakwatch standalone'");
+        }
+        return config;
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = "The ingest service alone (OTLP/HTTP and the Kafka consumer group), against a ClickHouse server.")
+    static final class IngestCommand implements Callable<Integer> {
+        @Mixin
+        StandaloneOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            StandaloneConfig config = serviceConfig(options, "ingest");
+            runUntilStopped(Standalone.start(config, EnumSet.of(Standalone.Role.INGEST), System.out));
+            return 0;
+        }
+    }
+
+    @Command(name = "query-api", mixinStandardHelpOptions = true,
+            description = "The query API and web UI alone, against a ClickHouse server.")
+    static final class QueryApiCommand implements Callable<Integer> {
+        @Mixin
+        StandaloneOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            StandaloneConfig config = serviceConfig(options, "query-api");
+            runUntilStopped(Standalone.start(config, EnumSet.of(Standalone.Role.QUERY_API), System.out));
             return 0;
         }
     }

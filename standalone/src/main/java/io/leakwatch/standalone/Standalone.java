@@ -17,13 +17,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The one place that wires the standalone process: the store (embedded unless a server URL is given),
+ * The one place that wires LeakWatch's services: the store (embedded unless a server URL is given),
  * ingest (OTLP/HTTP, and Kafka when configured), the query API with the web UI, and optionally the
- * embedded store's ClickHouse HTTP interface. {@link #close()} stops them in reverse order and is
+ * embedded store's ClickHouse HTTP interface. The standalone process runs both roles; a scaled-out
+ * deployment runs one role per process against a ClickHouse server. {@link #close()} stops them in reverse order and is
  * idempotent.
  */
 final class Standalone implements AutoCloseable {
@@ -45,10 +48,18 @@ final class Standalone implements AutoCloseable {
         this.clickhouseHttp = clickhouseHttp;
     }
 
-    /** Starts everything; on any failure stops what was started and throws with a one-line reason. */
+    /** Which services this process runs: both (standalone), or one of them (a scaled-out replica). */
+    enum Role { INGEST, QUERY_API }
+
+    /** Starts ingest and the query API (the standalone process). */
     static Standalone start(StandaloneConfig config, PrintStream out) throws Exception {
+        return start(config, EnumSet.allOf(Role.class), out);
+    }
+
+    /** Starts the given roles; on any failure stops what was started and throws with a one-line reason. */
+    static Standalone start(StandaloneConfig config, Set<Role> roles, PrintStream out) throws Exception {
         long began = System.nanoTime();
-        out.println("leakwatch: starting standalone (" + config + ")");
+        out.println("leakwatch: starting " + roles + " (" + config + ")");
         Store store = openStore(config, out);
         Vertx vertx = Vertx.vertx();
         Ingest ingest = null;
@@ -60,21 +71,25 @@ final class Standalone implements AutoCloseable {
             vertx.setPeriodic(READINESS_PERIOD.toMillis(), id -> vertx.executeBlocking(store::ready, false)
                     .onComplete(result -> storeReady.set(result.succeeded() && result.result())));
 
-            IngestConfig ingestConfig = IngestConfig.defaults()
-                    .withHttp(IngestConfig.HttpConfig.defaults().withListen(config.bind(), config.otlpPort()));
-            if (config.kafkaEnabled()) {
-                ingestConfig = ingestConfig.withKafka(IngestConfig.KafkaConfig.of(config.kafkaBootstrapServers())
-                        .withTopics(config.kafkaTopic(),
-                                IngestConfig.KafkaConfig.DEFAULT_DLQ_TOPIC, config.kafkaGroupId()));
+            if (roles.contains(Role.INGEST)) {
+                IngestConfig ingestConfig = IngestConfig.defaults()
+                        .withHttp(IngestConfig.HttpConfig.defaults().withListen(config.bind(), config.otlpPort()));
+                if (config.kafkaEnabled()) {
+                    ingestConfig = ingestConfig.withKafka(IngestConfig.KafkaConfig.of(config.kafkaBootstrapServers())
+                            .withTopics(config.kafkaTopic(),
+                                    IngestConfig.KafkaConfig.DEFAULT_DLQ_TOPIC, config.kafkaGroupId()));
+                }
+                ingest = Ingest.start(vertx, ingestConfig, store.writer(), storeReady::get)
+                        .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
-            ingest = Ingest.start(vertx, ingestConfig, store.writer(), storeReady::get)
-                    .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 
-            QueryApiConfig apiConfig = QueryApiConfig.defaults().withHost(config.bind()).withPort(config.httpPort());
-            api = vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.httpPort()))
-                    .requestHandler(QueryApiRouter.create(vertx, apiConfig, store.queries(), storeReady::get))
-                    .listen()
-                    .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (roles.contains(Role.QUERY_API)) {
+                QueryApiConfig apiConfig = QueryApiConfig.defaults().withHost(config.bind()).withPort(config.httpPort());
+                api = vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.httpPort()))
+                        .requestHandler(QueryApiRouter.create(vertx, apiConfig, store.queries(), storeReady::get))
+                        .listen()
+                        .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
 
             if (config.clickhouseHttpPort() > 0) {
                 if (!(store.engine() instanceof ChdbEngine chdb)) {
@@ -89,9 +104,16 @@ final class Standalone implements AutoCloseable {
             throw e;
         }
         Standalone standalone = new Standalone(vertx, store, ingest, api, clickhouseHttp);
-        out.printf("leakwatch: ready in %d ms: OTLP/HTTP on %s:%d, UI and API on http://%s:%d/%n",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began),
-                config.bind(), standalone.otlpPort(), displayHost(config.bind()), standalone.httpPort());
+        StringBuilder ready = new StringBuilder("leakwatch: ready in ")
+                .append(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)).append(" ms");
+        if (ingest != null) {
+            ready.append(": OTLP/HTTP on ").append(config.bind()).append(':').append(standalone.otlpPort());
+        }
+        if (api != null) {
+            ready.append(ingest != null ? ", " : ": ").append("UI and API on http://")
+                    .append(displayHost(config.bind())).append(':').append(standalone.httpPort()).append('/');
+        }
+        out.println(ready);
         return standalone;
     }
 
