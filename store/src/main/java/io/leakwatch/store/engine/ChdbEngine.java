@@ -309,23 +309,31 @@ public final class ChdbEngine implements ClickHouseEngine {
         }
     }
 
+    /**
+     * Retryable: the engine closes only when its process stops, so a caller (an OTLP sender, a Kafka
+     * batch) should try again later, against this process after a restart or another replica.
+     */
+    private static StoreException closedError() {
+        return new StoreException("embedded engine is closed", true);
+    }
+
     /** Borrows a connection handle ({@code chdb_connection}, the dereferenced pointer). */
     private MemorySegment borrow() {
         if (closed) {
-            throw new StoreException("embedded engine is closed", false);
+            throw closedError();
         }
         try {
             MemorySegment connPtr = null;
             // poll, not take: a caller must not wait forever on a pool that close() has drained
             while (connPtr == null) {
                 if (closed) {
-                    throw new StoreException("embedded engine is closed", false);
+                    throw closedError();
                 }
                 connPtr = idle.poll(100, TimeUnit.MILLISECONDS);
             }
             if (closed) {
                 idle.add(connPtr);
-                throw new StoreException("embedded engine is closed", false);
+                throw closedError();
             }
             return connPtr;
         } catch (InterruptedException e) {
