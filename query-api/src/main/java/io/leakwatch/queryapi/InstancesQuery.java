@@ -1,5 +1,8 @@
 package io.leakwatch.queryapi;
 
-/** A validated {@code GET /api/v1/instances} request: the range [fromMillis, toMillis) and a limit. */
-public record InstancesQuery(long fromMillis, long toMillis, int limit) {
+/**
+ * A validated {@code GET /api/v1/instances} request: the range [fromMillis, toMillis), a limit, and optional
+ * service and version filters (null: any).
+ */
+public record InstancesQuery(long fromMillis, long toMillis, int limit, String service, String version) {
 }

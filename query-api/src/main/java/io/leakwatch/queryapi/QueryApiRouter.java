@@ -1,6 +1,7 @@
 package io.leakwatch.queryapi;
 
 import io.leakwatch.store.MetricQueries;
+import io.leakwatch.store.SignalQueries;
 import io.leakwatch.webui.WebUi;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,6 +44,24 @@ public final class QueryApiRouter {
     /** As {@link #create(Vertx, QueryApiConfig, MetricQueries, BooleanSupplier)}, with the clock that defines "now". */
     public static Router create(Vertx vertx, QueryApiConfig config, MetricQueries queries,
                                 BooleanSupplier storeReady, Clock clock) {
+        return create(vertx, config, queries, null, storeReady, clock);
+    }
+
+    /**
+     * The full API, leak analysis included.
+     *
+     * @param signals the store's analysis reads, or null to answer the analysis endpoints with 503
+     */
+    public static Router create(Vertx vertx, QueryApiConfig config, MetricQueries queries, SignalQueries signals,
+                                BooleanSupplier storeReady, Clock clock) {
+        return create(vertx, config, queries, signals,
+                signals == null ? null : new AnalysisService(signals, clock, AnalysisService.Settings.DEFAULTS),
+                storeReady, clock);
+    }
+
+    /** As above with a given analysis service (its cache settings, its clock). */
+    public static Router create(Vertx vertx, QueryApiConfig config, MetricQueries queries, SignalQueries signals,
+                                AnalysisService analysis, BooleanSupplier storeReady, Clock clock) {
         Objects.requireNonNull(vertx, "vertx");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(queries, "queries");
@@ -54,7 +73,11 @@ public final class QueryApiRouter {
 
         Router router = Router.router(vertx);
         router.route("/api/*").handler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503));
+        AnalysisHandlers analyses = new AnalysisHandlers(vertx, signals, analysis, parameters, clock);
+        router.get("/api/v1/services").handler(analyses::services);
         router.get("/api/v1/instances").handler(new InstancesHandler(vertx, queries, parameters, clock));
+        router.get("/api/v1/instances/:id/analysis").handler(analyses::instance);
+        router.get("/api/v1/leaks").handler(analyses::leaks);
         router.get("/api/v1/series").handler(new SeriesHandler(vertx, queries, parameters, clock));
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8")

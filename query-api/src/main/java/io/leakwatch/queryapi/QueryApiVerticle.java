@@ -1,6 +1,7 @@
 package io.leakwatch.queryapi;
 
 import io.leakwatch.store.MetricQueries;
+import io.leakwatch.store.SignalQueries;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -21,10 +22,17 @@ public final class QueryApiVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(QueryApiVerticle.class);
 
     private final MetricQueries queries;
+    private final SignalQueries signals;
     private final BooleanSupplier storeReady;
     private volatile HttpServer server;
 
     public QueryApiVerticle(MetricQueries queries, BooleanSupplier storeReady) {
+        this(queries, null, storeReady);
+    }
+
+    /** With the analysis reads; {@code signals} null answers the analysis endpoints with 503. */
+    public QueryApiVerticle(MetricQueries queries, SignalQueries signals, BooleanSupplier storeReady) {
+        this.signals = signals;
         this.queries = Objects.requireNonNull(queries, "queries");
         this.storeReady = Objects.requireNonNull(storeReady, "storeReady");
     }
@@ -38,7 +46,7 @@ public final class QueryApiVerticle extends VerticleBase {
             return Future.failedFuture(e);
         }
         return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                .requestHandler(QueryApiRouter.create(vertx, config, queries, storeReady))
+                .requestHandler(QueryApiRouter.create(vertx, config, queries, signals, storeReady, java.time.Clock.systemUTC()))
                 .listen()
                 .onSuccess(s -> {
                     server = s;

@@ -25,7 +25,15 @@ public final class QueryParameters {
     static final int MAX_ATTRIBUTE_VALUE_LENGTH = 256;
     static final String ATTR_PREFIX = "attr.";
 
-    private static final Set<String> INSTANCES_PARAMS = Set.of("from", "to", "limit");
+    private static final Set<String> INSTANCES_PARAMS = Set.of("from", "to", "limit", "service", "version");
+    private static final Set<String> SERVICES_PARAMS = Set.of("from", "to");
+    private static final Set<String> LEAKS_PARAMS = Set.of("window", "service", "minConfidence", "limit", "offset");
+    private static final Set<String> ANALYSIS_PARAMS = Set.of("window");
+    /** Analysis window when a request gives none. */
+    static final Duration DEFAULT_WINDOW = Duration.ofHours(6);
+    static final int DEFAULT_LEAKS_LIMIT = 100;
+    static final int MAX_LEAKS_LIMIT = 1_000;
+    static final int MAX_OFFSET = 1_000_000;
     private static final Set<String> SERIES_PARAMS = Set.of("instance", "metric", "from", "to", "limit");
 
     private final QueryApiConfig config;
@@ -43,7 +51,80 @@ public final class QueryParameters {
         }
         long[] range = range(params, now);
         int limit = limit(params, config.defaultInstanceLimit(), config.maxInstanceLimit());
-        return new InstancesQuery(range[0], range[1], limit);
+        return new InstancesQuery(range[0], range[1], limit, name(params, "service"), name(params, "version"));
+    }
+
+    /** {@code GET /api/v1/services?from=&to=}: the range [from, to). */
+    public long[] services(MultiMap params, Instant now) {
+        known(params, SERVICES_PARAMS);
+        return range(params, now);
+    }
+
+    /** {@code GET /api/v1/leaks?window=&service=&minConfidence=&limit=&offset=}. */
+    public LeaksQuery leaks(MultiMap params) {
+        known(params, LEAKS_PARAMS);
+        Duration window = window(params);
+        int minConfidence = integer(params, "minConfidence", 0, 0, 100);
+        int limit = integer(params, "limit", DEFAULT_LEAKS_LIMIT, 1, MAX_LEAKS_LIMIT);
+        int offset = integer(params, "offset", 0, 0, MAX_OFFSET);
+        return new LeaksQuery(window, name(params, "service"), minConfidence, limit, offset);
+    }
+
+    /** {@code GET /api/v1/instances/{id}/analysis?window=}: the validated instance id and window. */
+    public Duration analysisWindow(MultiMap params) {
+        known(params, ANALYSIS_PARAMS);
+        return window(params);
+    }
+
+    /** Validates an instance id taken from the path. */
+    public static String instanceId(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_INSTANCE_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
+            throw new BadParameterException("id", "the instance id must be 1.." + MAX_INSTANCE_LENGTH + " printable characters");
+        }
+        return id;
+    }
+
+    private Duration window(MultiMap params) {
+        String raw = params.get("window");
+        return raw == null ? DEFAULT_WINDOW : WindowParameter.parse("window", raw.strip(), config.maxRange());
+    }
+
+    private static void known(MultiMap params, Set<String> accepted) {
+        for (String name : params.names()) {
+            single(params, name);
+            if (!accepted.contains(name)) {
+                throw unknown(name, accepted);
+            }
+        }
+    }
+
+    /** An optional service or version name: absent is null; present must be 1..256 printable characters. */
+    private static String name(MultiMap params, String name) {
+        String value = params.get(name);
+        if (value == null) {
+            return null;
+        }
+        if (value.isEmpty() || value.length() > MAX_INSTANCE_LENGTH || value.chars().anyMatch(Character::isISOControl)) {
+            throw new BadParameterException(name, name + " must be 1.." + MAX_INSTANCE_LENGTH + " printable characters");
+        }
+        return value;
+    }
+
+    private static int integer(MultiMap params, String name, int defaultValue, int min, int max) {
+        String raw = params.get(name);
+        if (raw == null) {
+            return defaultValue;
+        }
+        int value;
+        try {
+            value = raw.length() > 10 ? Integer.MIN_VALUE : Integer.parseInt(raw.strip());
+        } catch (NumberFormatException e) {
+            value = Integer.MIN_VALUE;
+        }
+        if (value < min || value > max) {
+            throw new BadParameterException(name, name + " must be an integer in " + min + ".." + max);
+        }
+        return value;
     }
 
     public SeriesQuery series(MultiMap params, Instant now) {

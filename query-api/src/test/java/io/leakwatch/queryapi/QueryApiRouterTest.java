@@ -183,7 +183,7 @@ class QueryApiRouterTest {
             "/api/v1/instances?limit=5001                                         | limit",
             "/api/v1/instances?limit=-1                                           | limit",
             "/api/v1/instances?from=now-40d&to=now                                | from",
-            "/api/v1/instances?service=checkout                                   | service",
+            "/api/v1/instances?environment=prod                                   | environment",
             "/api/v1/instances?to=1970-01-01T00:00:00Z                            | to",
     })
     void badParametersAre400WithAJsonBodyNamingTheParameter(String uri, String parameter, VertxTestContext ctx) {

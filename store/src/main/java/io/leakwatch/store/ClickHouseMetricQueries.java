@@ -37,6 +37,11 @@ public final class ClickHouseMetricQueries implements MetricQueries {
             LIMIT {limit:UInt32}
             """;
 
+    private static final String FILTERED_INSTANCES = INSTANCES.replace("ORDER BY", """
+               AND ({service:String} = '' OR service = {service:String})
+               AND ({version:String} = '' OR version = {version:String})
+            ORDER BY""");
+
     private static final String SERIES = """
             SELECT attributes, toUnixTimestamp64Milli(ts) AS t, value
             FROM metric_points
@@ -60,6 +65,19 @@ public final class ClickHouseMetricQueries implements MetricQueries {
     public List<InstanceInfo> instances(long fromMillis, long toMillis, int limit) {
         List<InstanceInfo> out = new ArrayList<>();
         for (JsonNode n : rows(INSTANCES, Map.of("from", fromMillis, "to", toMillis, "limit", clamp(limit)))) {
+            out.add(new InstanceInfo(n.path("instance").asText(), n.path("service").asText(),
+                    n.path("version").asText(), n.path("host").asText(), n.path("environment").asText(),
+                    n.path("first_ms").asLong(), n.path("last_ms").asLong(), n.path("points").asLong()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<InstanceInfo> instances(String service, String version, long fromMillis, long toMillis, int limit) {
+        Map<String, Object> params = Map.of("from", fromMillis, "to", toMillis, "limit", clamp(limit),
+                "service", service == null ? "" : service, "version", version == null ? "" : version);
+        List<InstanceInfo> out = new ArrayList<>();
+        for (JsonNode n : rows(FILTERED_INSTANCES, params)) {
             out.add(new InstanceInfo(n.path("instance").asText(), n.path("service").asText(),
                     n.path("version").asText(), n.path("host").asText(), n.path("environment").asText(),
                     n.path("first_ms").asLong(), n.path("last_ms").asLong(), n.path("points").asLong()));

@@ -10,6 +10,18 @@ public interface MetricQueries {
     List<InstanceInfo> instances(long fromMillis, long toMillis, int limit);
 
     /**
+     * As {@link #instances(long, long, int)}, keeping only instances whose latest service and version equal
+     * the given ones (null: any). The default filters the unfiltered list; stores override it in SQL.
+     */
+    default List<InstanceInfo> instances(String service, String version, long fromMillis, long toMillis, int limit) {
+        return instances(fromMillis, toMillis, Integer.MAX_VALUE).stream()
+                .filter(i -> service == null || service.equals(i.service()))
+                .filter(i -> version == null || version.equals(i.version()))
+                .limit(Math.max(0, limit))
+                .toList();
+    }
+
+    /**
      * Points of one metric of one instance in [fromMillis, toMillis), ordered by attributes then time,
      * at most {@code limit}. {@code attributeFilter} keeps only points whose attributes contain every
      * given key with the given value (empty: all).

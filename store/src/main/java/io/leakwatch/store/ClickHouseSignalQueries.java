@@ -1,0 +1,293 @@
+package io.leakwatch.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leakwatch.store.engine.ClickHouseEngine;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link SignalQueries} as parameterised SQL over the per-minute rollup ({@code metric_points_1m}); the raw
+ * points table is never read, so the cost grows with instances × buckets, not with the scrape rate.
+ *
+ * <h2>How each signal is reduced (per bucket of {@code step})</h2>
+ * <ul>
+ *   <li>Heap floor: the <em>sum of the heap pools' per-bucket minima</em>. The rollup keeps no per-scrape
+ *       total, and the pools' minima fall at different scrapes, so this is a lower bound of the per-scrape
+ *       total's minimum; for a sawtooth it lands on the post-young-GC level (eden near 0, old gen at its
+ *       low), which is the floor the analysis wants. Chosen over the raw table for cost.</li>
+ *   <li>Heap after GC: the minimum of the old-generation pool's {@code jvm.memory.used_after_last_gc}
+ *       (G1/Parallel/Serial/CMS old pools; the single pool of ZGC and Shenandoah).</li>
+ *   <li>Counters and gauges with states (threads): the sum over attribute sets of each set's last value.</li>
+ *   <li>Native: last RSS minus the sum of every pool's last committed bytes.</li>
+ *   <li>GC share: per attribute set of the cumulative {@code jvm.gc.duration} sum (seconds), the increase
+ *       since the previous bucket (a decrease is a restart: the new value is the increase) divided by the
+ *       seconds between the buckets, summed over sets. Delta temporality is not handled (the rollup does
+ *       not keep the flag); the Java agents export cumulative sums.</li>
+ *   <li>Reclaiming collections: buckets in which the old pool's used-after-GC value changed (within the
+ *       bucket or against the previous one), or the "end of major GC" duration sum grew. With G1 the old
+ *       pool's value changes only at mixed or full collections, which is exactly the evidence needed.</li>
+ *   <li>Version changes: the first bucket of every version of the instance in the window but the first.</li>
+ * </ul>
+ */
+public final class ClickHouseSignalQueries implements SignalQueries {
+
+    /** Old-generation pools per collector, plus the single-pool collectors whose pool is the whole heap. */
+    static final List<String> OLD_POOLS = List.of("G1 Old Gen", "PS Old Gen", "Tenured Gen", "CMS Old Gen",
+            "ZGC Old Generation", "ZHeap", "Shenandoah", "GenShen Old Gen");
+
+    private static final List<String> METRICS = List.of("jvm.memory.used", "jvm.memory.used_after_last_gc",
+            "jvm.memory.limit", "jvm.memory.committed", "jvm.class.count", "jvm.thread.count",
+            "jvm.buffer.memory.used", "process.memory.usage", "jvm.file_descriptor.count",
+            "jvm.file_descriptor.limit", "jvm.gc.duration");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String WINDOW_FILTER = """
+              minute >= toDateTime(intDiv({from:Int64}, 1000), 'UTC')
+              AND minute < toDateTime(intDiv({to:Int64} + 59999, 1000), 'UTC')
+              AND ({service:String} = '' OR service = {service:String})
+              AND ({instance:String} = '' OR instance = {instance:String})
+            """;
+
+    private static final String SIGNALS = """
+            WITH base AS (
+                SELECT instance, metric, attr_hash,
+                       toStartOfInterval(minute, toIntervalSecond({step:UInt32})) AS bucket,
+                       any(attributes) AS attrs,
+                       min(min_value) AS lo, max(max_value) AS hi, argMaxMerge(last_value) AS lst
+                FROM metric_points_1m
+                WHERE metric IN {metrics:Array(String)} AND
+            """ + WINDOW_FILTER + """
+                GROUP BY instance, metric, attr_hash, bucket
+            ),
+            lagged AS (
+                SELECT instance, metric, attrs, bucket, lo, hi, lst,
+                       lagInFrame(lst, 1, lst) OVER w AS prev_lst,
+                       lagInFrame(bucket, 1, bucket) OVER w AS prev_bucket
+                FROM base
+                WINDOW w AS (PARTITION BY instance, metric, attr_hash ORDER BY bucket
+                             ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
+            ),
+            per_bucket AS (
+                SELECT instance, bucket,
+                    sumIfOrNull(lo, metric = 'jvm.memory.used' AND attrs['jvm.memory.type'] = 'heap') AS heap_used_floor,
+                    minIfOrNull(lo, metric = 'jvm.memory.used_after_last_gc'
+                                    AND has({old:Array(String)}, attrs['jvm.memory.pool.name'])) AS heap_after_gc,
+                    sumIfOrNull(lst, metric = 'jvm.memory.limit' AND attrs['jvm.memory.type'] = 'heap' AND lst > 0) AS heap_max,
+                    maxIfOrNull(lst, metric = 'jvm.memory.limit'
+                                     AND has({old:Array(String)}, attrs['jvm.memory.pool.name']) AND lst > 0) AS old_max,
+                    minIfOrNull(lo, metric = 'jvm.memory.used' AND attrs['jvm.memory.pool.name'] = 'Metaspace') AS metaspace,
+                    maxIfOrNull(lst, metric = 'jvm.memory.limit' AND attrs['jvm.memory.pool.name'] = 'Metaspace' AND lst > 0) AS metaspace_max,
+                    minIfOrNull(lo, metric = 'jvm.class.count') AS classes,
+                    sumIfOrNull(lst, metric = 'jvm.thread.count') AS threads,
+                    sumIfOrNull(lo, metric = 'jvm.buffer.memory.used') AS direct,
+                    sumIfOrNull(lst, metric = 'process.memory.usage')
+                        - sumIfOrNull(lst, metric = 'jvm.memory.committed') AS native_mem,
+                    minIfOrNull(lo, metric = 'jvm.file_descriptor.count') AS fds,
+                    maxIfOrNull(lst, metric = 'jvm.file_descriptor.limit' AND lst > 0) AS fds_max,
+                    sumIfOrNull(if(lst >= prev_lst, lst - prev_lst, lst) / dateDiff('second', prev_bucket, bucket),
+                                metric = 'jvm.gc.duration' AND bucket > prev_bucket) AS gc_share,
+                    countIf((metric = 'jvm.memory.used_after_last_gc'
+                             AND has({old:Array(String)}, attrs['jvm.memory.pool.name'])
+                             AND (lo != hi OR (bucket > prev_bucket AND lst != prev_lst)))
+                         OR (metric = 'jvm.gc.duration' AND attrs['jvm.gc.action'] = 'end of major GC'
+                             AND bucket > prev_bucket AND lst > prev_lst)) > 0 AS reclaimed
+                FROM lagged
+                GROUP BY instance, bucket
+            )
+            SELECT instance,
+                   groupArray(toUnixTimestamp(bucket) * 1000) AS t,
+                   groupArray(heap_used_floor) AS heap_used_floor,
+                   groupArray(heap_after_gc) AS heap_after_gc,
+                   groupArray(metaspace) AS metaspace,
+                   groupArray(classes) AS classes,
+                   groupArray(threads) AS threads,
+                   groupArray(direct) AS direct,
+                   groupArray(native_mem) AS native,
+                   groupArray(fds) AS fds,
+                   groupArray(gc_share) AS gc_share,
+                   argMaxIf(heap_max, bucket, heap_max IS NOT NULL) AS heap_max,
+                   argMaxIf(old_max, bucket, old_max IS NOT NULL) AS old_max,
+                   argMaxIf(metaspace_max, bucket, metaspace_max IS NOT NULL) AS metaspace_max,
+                   argMaxIf(fds_max, bucket, fds_max IS NOT NULL) AS fds_max,
+                   groupArrayIf(toUnixTimestamp(bucket) * 1000, reclaimed) AS reclaimed
+            FROM per_bucket
+            GROUP BY instance
+            ORDER BY instance
+            LIMIT {limit:UInt32}
+            """;
+
+    private static final String VERSIONS = """
+            SELECT instance, groupArray(first_ms) AS firsts
+            FROM (SELECT instance, version, toUnixTimestamp(min(minute)) * 1000 AS first_ms
+                  FROM metric_points_1m
+                  WHERE
+            """ + WINDOW_FILTER + """
+                  GROUP BY instance, version)
+            GROUP BY instance
+            HAVING count() > 1
+            """;
+
+    private static final String INSTANCES = """
+            SELECT instance, argMaxMerge(service) AS service, argMaxMerge(version) AS version,
+                   toUnixTimestamp64Milli(min(first_seen)) AS first_ms,
+                   toUnixTimestamp64Milli(max(last_seen)) AS last_ms
+            FROM instances_seen
+            WHERE {instance:String} = '' OR instance = {instance:String}
+            GROUP BY instance
+            HAVING max(last_seen) >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+               AND min(first_seen) < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+               AND ({service:String} = '' OR service = {service:String})
+            """;
+
+    private static final String SERVICES = """
+            SELECT service, version, count() AS instances, toUnixTimestamp64Milli(max(last)) AS last_ms
+            FROM (SELECT instance, argMaxMerge(service) AS service, argMaxMerge(version) AS version,
+                         max(last_seen) AS last
+                  FROM instances_seen
+                  GROUP BY instance
+                  HAVING max(last_seen) >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+                     AND min(first_seen) < fromUnixTimestamp64Milli({to:Int64}, 'UTC'))
+            GROUP BY service, version
+            ORDER BY service, last_ms DESC, version
+            LIMIT 100000
+            """;
+
+    private final ClickHouseEngine engine;
+
+    public ClickHouseSignalQueries(ClickHouseEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public List<ServiceInfo> services(long fromMillis, long toMillis) {
+        Map<String, List<ServiceInfo.VersionCount>> versions = new LinkedHashMap<>();
+        for (JsonNode n : rows(SERVICES, Map.of("from", fromMillis, "to", toMillis))) {
+            versions.computeIfAbsent(n.path("service").asText(), k -> new ArrayList<>())
+                    .add(new ServiceInfo.VersionCount(n.path("version").asText(), n.path("instances").asLong(),
+                            n.path("last_ms").asLong()));
+        }
+        List<ServiceInfo> out = new ArrayList<>();
+        versions.forEach((service, list) -> out.add(new ServiceInfo(service, list,
+                list.stream().mapToLong(ServiceInfo.VersionCount::instances).sum(),
+                list.stream().mapToLong(ServiceInfo.VersionCount::lastSeenMillis).max().orElse(0))));
+        return out;
+    }
+
+    @Override
+    public List<InstanceSignals> signals(String service, String instance, long fromMillis, long toMillis,
+                                         long stepMillis, int limit) {
+        long stepSeconds = Math.max(1, (Math.max(stepMillis, 60_000) + 59_999) / 60_000) * 60;
+        Map<String, Object> scope = new HashMap<>();
+        scope.put("service", service == null ? "" : service);
+        scope.put("instance", instance == null ? "" : instance);
+        scope.put("from", fromMillis);
+        scope.put("to", toMillis);
+
+        Map<String, JsonNode> identity = new HashMap<>();
+        for (JsonNode n : rows(INSTANCES, scope)) {
+            identity.put(n.path("instance").asText(), n);
+        }
+        Map<String, List<Long>> changes = new HashMap<>();
+        for (JsonNode n : rows(VERSIONS, scope)) {
+            List<Long> firsts = new ArrayList<>();
+            n.path("firsts").forEach(v -> firsts.add(v.asLong()));
+            firsts.sort(null);
+            changes.put(n.path("instance").asText(), List.copyOf(firsts.subList(1, firsts.size())));
+        }
+
+        Map<String, Object> params = new HashMap<>(scope);
+        params.put("step", stepSeconds);
+        params.put("metrics", METRICS);
+        params.put("old", OLD_POOLS);
+        params.put("limit", Math.max(0, Math.min(limit, MAX_INSTANCES)));
+        List<InstanceSignals> out = new ArrayList<>();
+        for (JsonNode n : rows(SIGNALS, params)) {
+            String id = n.path("instance").asText();
+            JsonNode who = identity.get(id);
+            if (who == null) {
+                continue; // the rollup still holds it but the instances table does not (TTL race): skip
+            }
+            long[] t = longs(n.path("t"));
+            Integer[] order = sortedOrder(t);
+            EnumMap<ReducedSignal, ReducedSeries> series = new EnumMap<>(ReducedSignal.class);
+            Double heapMax = positive(n.path("heap_max"));
+            put(series, ReducedSignal.HEAP_USED_FLOOR, t, order, n.path("heap_used_floor"), heapMax);
+            Double oldMax = positive(n.path("old_max"));
+            put(series, ReducedSignal.HEAP_AFTER_GC, t, order, n.path("heap_after_gc"), oldMax != null ? oldMax : heapMax);
+            put(series, ReducedSignal.METASPACE, t, order, n.path("metaspace"), positive(n.path("metaspace_max")));
+            put(series, ReducedSignal.CLASSES, t, order, n.path("classes"), null);
+            put(series, ReducedSignal.THREADS, t, order, n.path("threads"), null);
+            put(series, ReducedSignal.DIRECT, t, order, n.path("direct"), null);
+            put(series, ReducedSignal.NATIVE, t, order, n.path("native"), null);
+            put(series, ReducedSignal.FDS, t, order, n.path("fds"), positive(n.path("fds_max")));
+            put(series, ReducedSignal.GC_SHARE, t, order, n.path("gc_share"), null);
+            long[] reclaimed = longs(n.path("reclaimed"));
+            Arrays.sort(reclaimed);
+            out.add(new InstanceSignals(id, who.path("service").asText(), who.path("version").asText(),
+                    who.path("first_ms").asLong(), who.path("last_ms").asLong(), series, heapMax,
+                    Arrays.stream(reclaimed).boxed().toList(), changes.getOrDefault(id, List.of())));
+        }
+        return out;
+    }
+
+    private static void put(Map<ReducedSignal, ReducedSeries> out, ReducedSignal signal, long[] t, Integer[] order,
+                            JsonNode values, Double limit) {
+        long[] ts = new long[t.length];
+        double[] vs = new double[t.length];
+        int n = 0;
+        for (Integer i : order) {
+            JsonNode v = values.get(i);
+            if (v != null && v.isNumber() && Double.isFinite(v.asDouble())) {
+                ts[n] = t[i];
+                vs[n] = v.asDouble();
+                n++;
+            }
+        }
+        if (n > 0) {
+            out.put(signal, new ReducedSeries(signal, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n), limit));
+        }
+    }
+
+    private static Integer[] sortedOrder(long[] t) {
+        Integer[] order = new Integer[t.length];
+        for (int i = 0; i < t.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(t[a], t[b]));
+        return order;
+    }
+
+    private static long[] longs(JsonNode array) {
+        long[] out = new long[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asLong();
+        }
+        return out;
+    }
+
+    private static Double positive(JsonNode v) {
+        return v != null && v.isNumber() && v.asDouble() > 0 && Double.isFinite(v.asDouble()) ? v.asDouble() : null;
+    }
+
+    private List<JsonNode> rows(String sql, Map<String, ?> params) {
+        byte[] body = engine.query(sql, params, "JSONEachRow");
+        List<JsonNode> out = new ArrayList<>();
+        try (var it = JSON.readerFor(JsonNode.class).<JsonNode>readValues(body)) {
+            while (it.hasNext()) {
+                out.add(it.next());
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot parse query result: " + e.getMessage(), false, e);
+        }
+        return out;
+    }
+}

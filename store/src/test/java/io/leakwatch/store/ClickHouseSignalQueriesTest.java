@@ -1,0 +1,121 @@
+package io.leakwatch.store;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClickHouseSignalQueriesTest {
+    private static final double MB = SyntheticJvm.MB;
+    /** Three hours before the last whole hour: inside the TTL, fully in the past. */
+    private static final long START = (System.currentTimeMillis() / 3_600_000L - 4) * 3_600_000L;
+    private static final long END = START + 3 * 3_600_000L;
+
+    @TempDir
+    static Path dir;
+    Store store;
+    SignalQueries queries;
+
+    @BeforeAll
+    void open() {
+        store = Store.open(StoreConfig.embedded(dir, ChdbLibrary.locate()));
+        queries = new ClickHouseSignalQueries(store.engine());
+        store.writer().write(new SyntheticJvm("checkout", "1.0", "leaky", 50 * MB).rows(START, 1080), null);
+        store.writer().write(new SyntheticJvm("checkout", "1.0", "healthy", 0).rows(START, 1080), null);
+        // cart-1 runs 2.0 for its first hour, then 2.1
+        store.writer().write(new SyntheticJvm("cart", "2.0", "cart-1", 0).rows(START, 360), null);
+        store.writer().write(new SyntheticJvm("cart", "2.1", "cart-1", 0).rows(START + 3_600_000L, 720), null);
+    }
+
+    @AfterAll
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void servicesListVersionsAndInstanceCounts() {
+        List<ServiceInfo> services = queries.services(START, END);
+        assertThat(services).extracting(ServiceInfo::service).containsExactly("cart", "checkout");
+        ServiceInfo checkout = services.get(1);
+        assertThat(checkout.instances()).isEqualTo(2);
+        assertThat(checkout.versions()).extracting(ServiceInfo.VersionCount::version).containsExactly("1.0");
+        assertThat(checkout.lastSeenMillis()).isEqualTo(START + 1079 * 10_000L);
+        assertThat(services.getFirst().versions()).extracting(ServiceInfo.VersionCount::version).containsExactly("2.1");
+        assertThat(queries.services(END + 3_600_000L, END + 7_200_000L)).isEmpty();
+    }
+
+    @Test
+    void leakyInstanceHasRisingFloorsLimitsAndCollectionEvidence() {
+        List<InstanceSignals> all = queries.signals("checkout", null, START, END, 60_000, 100);
+        assertThat(all).extracting(InstanceSignals::instance).containsExactly("healthy", "leaky");
+        InstanceSignals leaky = all.get(1);
+        assertThat(leaky.service()).isEqualTo("checkout");
+        assertThat(leaky.heapMaxBytes()).isCloseTo(1024 * MB, within(1.0));
+
+        ReducedSeries floor = leaky.series().get(ReducedSignal.HEAP_USED_FLOOR);
+        assertThat(floor.size()).isEqualTo(180);
+        double[] v = floor.values();
+        long[] t = floor.timestampsMs();
+        assertThat(t[0]).isEqualTo(START);
+        assertThat(t[179]).isEqualTo(START + 179 * 60_000L);
+        // eden's minimum is 0; the old pool's promoted garbage is reclaimed every 5 minutes, so the lowest
+        // of each 5 minutes is on the rising floor
+        double first = java.util.Arrays.stream(v, 0, 5).min().orElseThrow();
+        double last = java.util.Arrays.stream(v, 175, 180).min().orElseThrow();
+        double perHour = (last - first) / (175 / 60.0);
+        assertThat(perHour).isCloseTo(50 * MB, within(10 * MB));
+
+        ReducedSeries afterGc = leaky.series().get(ReducedSignal.HEAP_AFTER_GC);
+        assertThat(afterGc.limit()).isCloseTo(1024 * MB, within(1.0));
+        assertThat(afterGc.values()[179] - afterGc.values()[0]).isCloseTo(50 * MB * 170 / 60, within(1 * MB));
+
+        // a changed after-GC value every 10 minutes, and an "end of major GC" every 10 minutes at the same time
+        assertThat(leaky.reclaimingCollectionsMs()).hasSizeBetween(17, 19);
+        InstanceSignals healthy = all.getFirst();
+        assertThat(healthy.reclaimingCollectionsMs()).hasSizeBetween(17, 19); // major GCs alone
+
+        assertThat(leaky.series().get(ReducedSignal.METASPACE).limit()).isCloseTo(256 * MB, within(1.0));
+        assertThat(leaky.series().get(ReducedSignal.METASPACE).values()[10]).isCloseTo(60 * MB, within(1.0));
+        assertThat(leaky.series().get(ReducedSignal.CLASSES).values()[10]).isEqualTo(9000);
+        assertThat(leaky.series().get(ReducedSignal.THREADS).values()[10]).isEqualTo(30);
+        assertThat(leaky.series().get(ReducedSignal.DIRECT).values()[10]).isCloseTo(8 * MB, within(1.0));
+        assertThat(leaky.series().get(ReducedSignal.NATIVE).values()[10]).isCloseTo(1000 * MB - 832 * MB, within(1.0));
+        assertThat(leaky.series().get(ReducedSignal.FDS).limit()).isEqualTo(65536);
+        // 0.002 s of minor GC per 10 s plus 0.05 s of major GC per 10 minutes
+        double[] gc = leaky.series().get(ReducedSignal.GC_SHARE).values();
+        assertThat(gc[5]).isCloseTo(0.0002, within(0.00002));
+        assertThat(leaky.versionChangesMs()).isEmpty();
+    }
+
+    @Test
+    void versionChangeAndCoarserBucketsAndScopes() {
+        List<InstanceSignals> cart = queries.signals(null, "cart-1", START, END, 5 * 60_000, 10);
+        assertThat(cart).hasSize(1);
+        assertThat(cart.getFirst().version()).isEqualTo("2.1");
+        assertThat(cart.getFirst().versionChangesMs()).containsExactly(START + 3_600_000L);
+        assertThat(cart.getFirst().series().get(ReducedSignal.CLASSES).size()).isEqualTo(36);
+
+        assertThat(queries.signals(null, null, START, END, 60_000, 2)).hasSize(2);
+        assertThat(queries.signals("nope", null, START, END, 60_000, 10)).isEmpty();
+        assertThat(queries.signals(null, "o'brien\\", START, END, 60_000, 10)).isEmpty();
+    }
+
+    @Test
+    void instancesFilterByServiceAndVersionInSql() {
+        MetricQueries metrics = store.queries();
+        assertThat(metrics.instances("checkout", null, START, END, 10)).extracting(InstanceInfo::instance)
+                .containsExactlyInAnyOrder("leaky", "healthy");
+        assertThat(metrics.instances("cart", "2.1", START, END, 10)).extracting(InstanceInfo::instance)
+                .containsExactly("cart-1");
+        assertThat(metrics.instances("cart", "2.0", START, END, 10)).isEmpty();
+        assertThat(metrics.instances(null, null, START, END, 2)).hasSize(2);
+    }
+}
