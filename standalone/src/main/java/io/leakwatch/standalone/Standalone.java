@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -86,7 +87,8 @@ final class Standalone implements AutoCloseable {
             if (roles.contains(Role.QUERY_API)) {
                 QueryApiConfig apiConfig = QueryApiConfig.defaults().withHost(config.bind()).withPort(config.httpPort());
                 api = vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.httpPort()))
-                        .requestHandler(QueryApiRouter.create(vertx, apiConfig, store.queries(), storeReady::get))
+                        .requestHandler(QueryApiRouter.create(vertx, apiConfig, store.queries(), store.signals(),
+                                storeReady::get, Clock.systemUTC()))
                         .listen()
                         .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }

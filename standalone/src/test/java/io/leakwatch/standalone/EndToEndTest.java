@@ -91,6 +91,12 @@ class EndToEndTest {
             assertThat(first.get("attributes").has("jvm.memory.pool.name")).isTrue();
             assertThat(first.get("points")).isNotEmpty();
         });
+
+        // Seconds of data prove nothing yet: the analysis must say so per signal, not fail or guess.
+        JsonNode analysis = get("/api/v1/instances/" + encode(instance) + "/analysis?window=30m");
+        assertThat(analysis.get("signals").findValuesAsText("signal")).contains("heap", "threads", "classes");
+        assertThat(analysis.get("signals").findValuesAsText("verdict")).doesNotContain("leak");
+        assertThat(get("/api/v1/leaks?window=30m").get("items").findValuesAsText("instance")).doesNotContain(instance);
     }
 
     private StandaloneConfig config(String kafka, String topic) {

@@ -15,11 +15,13 @@ public final class Store implements AutoCloseable {
     private final ClickHouseEngine engine;
     private final MetricWriter writer;
     private final MetricQueries queries;
+    private final SignalQueries signals;
 
     private Store(ClickHouseEngine engine) {
         this.engine = engine;
         this.writer = new ClickHouseMetricWriter(engine);
         this.queries = new ClickHouseMetricQueries(engine);
+        this.signals = new ClickHouseSignalQueries(engine);
     }
 
     /** Opens the engine and applies pending migrations. */
@@ -44,6 +46,11 @@ public final class Store implements AutoCloseable {
 
     public MetricQueries queries() {
         return queries;
+    }
+
+    /** Per-instance reduced series of every analysis signal, for the leak analysis. */
+    public SignalQueries signals() {
+        return signals;
     }
 
     public ClickHouseEngine engine() {
