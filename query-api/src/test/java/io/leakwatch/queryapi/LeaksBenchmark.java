@@ -1,5 +1,6 @@
 package io.leakwatch.queryapi;
 
+import io.leakwatch.store.SyntheticJvm;
 import io.leakwatch.store.ChdbLibrary;
 import io.leakwatch.store.ClickHouseSignalQueries;
 import io.leakwatch.store.MetricRow;

@@ -9,10 +9,10 @@ import java.util.Map;
  * at {@code leakBytesPerHour}, the old pool's used-after-GC updated every 10 minutes (a mixed collection),
  * metaspace, classes, threads by state, direct buffers, RSS and committed, FDs and GC durations.
  */
-record SyntheticJvm(String service, String version, String instance, double leakBytesPerHour) {
-    static final double MB = 1024.0 * 1024.0;
+public record SyntheticJvm(String service, String version, String instance, double leakBytesPerHour) {
+    public static final double MB = 1024.0 * 1024.0;
 
-    List<MetricRow> rows(long start, int scrapes) {
+    public List<MetricRow> rows(long start, int scrapes) {
         List<MetricRow> rows = new ArrayList<>();
         double gcSeconds = 0;
         double majorSeconds = 0;
