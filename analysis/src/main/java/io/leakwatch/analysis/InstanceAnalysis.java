@@ -1,5 +1,6 @@
 package io.leakwatch.analysis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -22,6 +23,18 @@ public final class InstanceAnalysis {
             map.put(rule.signal(), rule);
         }
         this.rules = map;
+    }
+
+    /**
+     * Every signal's rule with default thresholds compressed to a minimum window of {@code minWindow}
+     * (see {@link LeakThresholds#compressedTo}): the demo's setting, so a leak shows within minutes.
+     */
+    public static InstanceAnalysis compressedTo(Duration minWindow) {
+        List<LeakRule> all = new ArrayList<>();
+        for (Signal s : Signal.values()) {
+            all.add(new LeakRule(s, s.defaultThresholds().compressedTo(minWindow)));
+        }
+        return new InstanceAnalysis(all);
     }
 
     /** Every signal's rule with default thresholds. */

@@ -69,6 +69,27 @@ public record LeakThresholds(
         require(maxPairs >= 100, "maxPairs must be at least 100");
     }
 
+    /**
+     * The same rule on a compressed time scale, for demos and drills that must show a verdict in
+     * minutes: the minimum window becomes {@code minWindow}, and the warm-up after start, the window of
+     * full confidence and the envelope bucket shrink by the same factor (never below one minute, the
+     * rollup's resolution); {@code minPoints} shrinks with it but stays at least 8.
+     */
+    public LeakThresholds compressedTo(Duration newMinWindow) {
+        require(newMinWindow != null && newMinWindow.toMinutes() >= 5, "a compressed minWindow must be at least 5m");
+        double factor = (double) newMinWindow.toMillis() / minWindow.toMillis();
+        int points = Math.max(8, Math.min(minPoints, (int) Math.round(minPoints * factor)));
+        return new LeakThresholds(points, newMinWindow, warmupFraction, scaled(warmupAfterStart, factor), maxPValue,
+                minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence,
+                minReclaimEvents, leakMinConfidence, scaled(fullConfidenceWindow, factor),
+                scaled(envelopeBucket, factor), Math.max(maxPoints, points), maxPairs);
+    }
+
+    private static Duration scaled(Duration duration, double factor) {
+        long millis = Math.round(duration.toMillis() * factor);
+        return Duration.ofMillis(Math.max(Duration.ofMinutes(1).toMillis(), millis));
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);

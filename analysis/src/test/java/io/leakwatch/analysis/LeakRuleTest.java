@@ -38,6 +38,21 @@ class LeakRuleTest {
     }
 
     @Test
+    void compressedThresholdsJudgeAQuarterHourThatDefaultsCallTooShort() {
+        Series classes = linear(Signal.CLASSES, 16, 30);
+        Series flat = linear(Signal.CLASSES, 16, 0);
+        InstanceAnalysis demo = InstanceAnalysis.compressedTo(Duration.ofMinutes(10));
+
+        assertThat(LeakRule.forSignal(Signal.CLASSES).evaluate(classes, AnalysisContext.EMPTY).verdict())
+                .isEqualTo(Verdict.INSUFFICIENT_DATA);
+        assertThat(demo.rule(Signal.CLASSES).evaluate(classes, AnalysisContext.EMPTY).verdict()).isEqualTo(Verdict.LEAK);
+        assertThat(demo.rule(Signal.CLASSES).evaluate(flat, AnalysisContext.EMPTY).verdict()).isEqualTo(Verdict.OK);
+        assertThat(demo.rule(Signal.CLASSES).thresholds().minWindow()).isEqualTo(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> LeakThresholds.DEFAULTS.compressedTo(Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void heapGrowthNeedsReclaimingCollectionsToBeALeak() {
         Series heap = linear(Signal.HEAP, 240, 1024 * 1024);
         LeakRule rule = LeakRule.forSignal(Signal.HEAP);

@@ -86,11 +86,17 @@ public final class AnalysisService {
     private final SignalQueries queries;
     private final Clock clock;
     private final Settings settings;
-    private final InstanceAnalysis analysis = InstanceAnalysis.withDefaults();
+    private final InstanceAnalysis analysis;
     private final FleetAnalysis fleet = FleetAnalysis.withDefaults();
     private final Map<String, Cached> cache;
 
     public AnalysisService(SignalQueries queries, Clock clock, Settings settings) {
+        this(queries, clock, settings, InstanceAnalysis.withDefaults());
+    }
+
+    /** With the given rules, e.g. {@link InstanceAnalysis#compressedTo} for a demo. */
+    public AnalysisService(SignalQueries queries, Clock clock, Settings settings, InstanceAnalysis analysis) {
+        this.analysis = Objects.requireNonNull(analysis, "analysis");
         this.queries = Objects.requireNonNull(queries, "queries");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");

@@ -1,6 +1,7 @@
 package io.leakwatch.standalone;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,9 @@ import picocli.CommandLine.Option;
         subcommands = {LeakWatchCli.StandaloneCommand.class, LeakWatchCli.DemoCommand.class,
                 LeakWatchCli.IngestCommand.class, LeakWatchCli.QueryApiCommand.class, CommandLine.HelpCommand.class})
 public final class LeakWatchCli {
+
+    /** The demo must show its leaks within minutes, not after the production default of an hour. */
+    static final Duration DEMO_ANALYSIS_MIN_WINDOW = Duration.ofMinutes(10);
 
     public static void main(String[] args) {
         int exit;
@@ -85,7 +89,7 @@ public final class LeakWatchCli {
             if (leakKbPerSecond < 0) {
                 throw new IllegalArgumentException("--leak-kb-per-s must be >= 0");
             }
-            StandaloneConfig config = options.toConfig();
+            StandaloneConfig config = options.toConfig(DEMO_ANALYSIS_MIN_WINDOW);
             Standalone standalone = Standalone.start(config, System.out);
             DemoFleet fleet;
             try {
@@ -95,9 +99,10 @@ public final class LeakWatchCli {
                 standalone.close();
                 throw e;
             }
-            System.out.printf("leakwatch: demo fleet started (%d JVMs, logs in %s); "
-                            + "the first points arrive within ~10 s, a leak verdict needs a few minutes%n",
-                    fleet.size(), config.dataDir().resolve("demo-logs"));
+            System.out.printf("leakwatch: demo fleet started (%d JVMs, logs in %s); the first points arrive "
+                            + "within ~10 s, leak verdicts after about %d minutes (--analysis-min-window)%n",
+                    fleet.size(), config.dataDir().resolve("demo-logs"),
+                    config.analysisMinWindow().toMinutes() + config.analysisMinWindow().toMinutes() / 6 + 1);
             runUntilStopped(fleet, standalone);
             return 0;
         }

@@ -1,7 +1,9 @@
 package io.leakwatch.standalone;
 
+import io.leakwatch.analysis.InstanceAnalysis;
 import io.leakwatch.ingest.Ingest;
 import io.leakwatch.ingest.IngestConfig;
+import io.leakwatch.queryapi.AnalysisService;
 import io.leakwatch.queryapi.QueryApiConfig;
 import io.leakwatch.queryapi.QueryApiRouter;
 import io.leakwatch.store.ChdbLibrary;
@@ -33,6 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Standalone implements AutoCloseable {
     private static final Duration READINESS_PERIOD = Duration.ofSeconds(5);
     private static final long START_TIMEOUT_SECONDS = 60;
+    private static final Duration PRODUCTION_MIN_WINDOW = Duration.ofMinutes(60);
 
     private final Vertx vertx;
     private final Store store;
@@ -88,7 +91,7 @@ final class Standalone implements AutoCloseable {
                 QueryApiConfig apiConfig = QueryApiConfig.defaults().withHost(config.bind()).withPort(config.httpPort());
                 api = vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.httpPort()))
                         .requestHandler(QueryApiRouter.create(vertx, apiConfig, store.queries(), store.signals(),
-                                storeReady::get, Clock.systemUTC()))
+                                analysisService(store, config), storeReady::get, Clock.systemUTC()))
                         .listen()
                         .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
@@ -130,6 +133,13 @@ final class Standalone implements AutoCloseable {
         Files.createDirectories(dataDir);
         out.println("leakwatch: store: embedded ClickHouse (chDB " + ChdbLibrary.VERSION + ") in " + dataDir);
         return Store.open(StoreConfig.embedded(dataDir, library));
+    }
+
+    private static AnalysisService analysisService(Store store, StandaloneConfig config) {
+        InstanceAnalysis rules = config.analysisMinWindow().equals(PRODUCTION_MIN_WINDOW)
+                ? InstanceAnalysis.withDefaults()
+                : InstanceAnalysis.compressedTo(config.analysisMinWindow());
+        return new AnalysisService(store.signals(), Clock.systemUTC(), AnalysisService.Settings.DEFAULTS, rules);
     }
 
     private static String displayHost(String bind) {

@@ -1,6 +1,7 @@
 package io.leakwatch.standalone;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Everything the standalone process needs, read once at start-up (see {@link StandaloneOptions}).
@@ -18,6 +19,7 @@ import java.nio.file.Path;
  * @param clickhouseUser       user for {@code clickhouseUrl}
  * @param clickhousePassword   password for {@code clickhouseUrl}; never logged
  * @param clickhouseDatabase   database for {@code clickhouseUrl}
+ * @param analysisMinWindow    the leak analysis' minimum window; shorter than 60m compresses its time scale
  */
 record StandaloneConfig(
         Path dataDir,
@@ -32,7 +34,8 @@ record StandaloneConfig(
         String clickhouseUrl,
         String clickhouseUser,
         String clickhousePassword,
-        String clickhouseDatabase) {
+        String clickhouseDatabase,
+        Duration analysisMinWindow) {
 
     boolean embedded() {
         return clickhouseUrl == null || clickhouseUrl.isBlank();

@@ -1,6 +1,7 @@
 package io.leakwatch.standalone;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The options shared by {@code standalone} and {@code demo}; defaults come in layers, see {@link LayeredDefaults}. */
@@ -63,13 +64,36 @@ final class StandaloneOptions {
             description = "Database for --clickhouse-url. Default: ${DEFAULT-VALUE}.")
     String clickhouseDatabase;
 
+    @Option(names = "--analysis-min-window", paramLabel = "DURATION", defaultValue = "",
+            description = "Shortest growth the leak analysis judges, e.g. 60m; shorter compresses every rule's time "
+                    + "scale (at least 5m). Default: 60m, and 10m for the demo so its leaks show within minutes.")
+    String analysisMinWindow;
+
     StandaloneConfig toConfig() {
+        return toConfig(Duration.ofMinutes(60));
+    }
+
+    StandaloneConfig toConfig(Duration defaultAnalysisMinWindow) {
         requirePort("--http-port", httpPort, false);
         requirePort("--otlp-port", otlpPort, false);
         requirePort("--clickhouse-http-port", clickhouseHttpPort, true);
+        Duration minWindow = analysisMinWindow.isBlank() ? defaultAnalysisMinWindow : minutes(analysisMinWindow);
         return new StandaloneConfig(dataDir, bind, httpPort, otlpPort, clickhouseHttpPort,
                 kafkaBootstrapServers.trim(), kafkaTopic, kafkaGroupId, chdbLibrary, clickhouseUrl.trim(), clickhouseUser,
-                clickhousePassword, clickhouseDatabase);
+                clickhousePassword, clickhouseDatabase, minWindow);
+    }
+
+    private static Duration minutes(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,5})([mh])").matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--analysis-min-window must look like 10m or 1h, got '" + text + "'");
+        }
+        Duration d = m.group(2).equals("h") ? Duration.ofHours(Long.parseLong(m.group(1)))
+                : Duration.ofMinutes(Long.parseLong(m.group(1)));
+        if (d.toMinutes() < 5 || d.toHours() > 24) {
+            throw new IllegalArgumentException("--analysis-min-window must be between 5m and 24h, got " + text);
+        }
+        return d;
     }
 
     private static void requirePort(String option, int port, boolean zeroAllowed) {

@@ -79,7 +79,7 @@ class ScaledOutServicesTest {
 
     private StandaloneConfig config(int clickhouseHttpPort, String clickhouseUrl) {
         return new StandaloneConfig(dataDir, "127.0.0.1", 0, 0, clickhouseHttpPort, "", "leakwatch.metrics",
-                "leakwatch-ingest", null, clickhouseUrl, "default", "", "default");
+                "leakwatch-ingest", null, clickhouseUrl, "default", "", "default", Duration.ofMinutes(60));
     }
 
     private static String otlpJson(String instance, long nowMillis) {
