@@ -7,10 +7,18 @@ import io.leakwatch.collector.export.KafkaMetricExporter;
 import io.leakwatch.collector.export.OtlpHttpExporters;
 import io.leakwatch.collector.export.QueueingExporter;
 import io.leakwatch.collector.export.ScheduledCollector;
+import io.leakwatch.collector.jfr.HttpJfrSender;
+import io.leakwatch.collector.jfr.JfrFeatures;
+import io.leakwatch.collector.jfr.JfrSelfMetrics;
+import io.leakwatch.collector.jfr.JfrSender;
+import io.leakwatch.collector.jfr.KafkaJfrSender;
+import io.leakwatch.collector.jfr.LeakRecorder;
 import io.leakwatch.collector.metrics.CollectorSelfMetrics;
 import io.leakwatch.collector.metrics.JvmMetrics;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +46,7 @@ public final class LeakWatch implements AutoCloseable {
     private final ExecutorService httpThread;
     private final Thread shutdownHook;
     private boolean closed; // guarded by this
+    private volatile LeakRecorder leakRecorder; // null when JFR leak recordings are off
 
     private LeakWatch(CollectorConfig config, SdkMeterProvider meterProvider, JvmMetrics jvmMetrics,
             ExecutorService httpThread) {
@@ -107,6 +116,7 @@ public final class LeakWatch implements AutoCloseable {
             CollectorSelfMetrics.registerObservers(meterProvider.get(JvmMetrics.SCOPE), exporter);
             LeakWatch started = new LeakWatch(config, meterProvider, jvmMetrics, httpThread);
             Runtime.getRuntime().addShutdownHook(started.shutdownHook);
+            started.leakRecorder = startLeakRecordings(config, meterProvider, httpThread);
             return started;
         } catch (Throwable e) {
             if (jvmMetrics != null) {
@@ -120,6 +130,40 @@ public final class LeakWatch implements AutoCloseable {
             httpThread.shutdownNow();
             throw e;
         }
+    }
+
+    /**
+     * Starts the JFR leak recordings when this JVM can make them; whatever happens, metrics keep flowing and
+     * {@code leakwatch.collector.feature} says which JFR features are off and why.
+     */
+    private static LeakRecorder startLeakRecordings(CollectorConfig config, SdkMeterProvider meterProvider,
+            ExecutorService httpThread) {
+        JfrFeatures features = JfrFeatures.probe(config.jfr().enabled());
+        LeakRecorder recorder = null;
+        try {
+            if (features.on(JfrFeatures.LEAK_RECORDINGS)) {
+                JfrSender sender = switch (config.exporter()) {
+                    case OTLP -> new HttpJfrSender(config.jfr().otlpEndpoint(), config.otlpHeaders(),
+                            config.exportTimeout(), httpThread);
+                    case KAFKA -> KafkaJfrSender.create(config);
+                };
+                Map<String, String> resource = new LinkedHashMap<>();
+                ResourceFactory.create(config).getAttributes()
+                        .forEach((k, v) -> resource.put(k.getKey(), String.valueOf(v)));
+                recorder = LeakRecorder.start(config.jfr(), features, resource, sender);
+                AgentLog.log(Level.INFO, "LeakWatch: JFR leak recordings of " + config.jfr().duration().toSeconds()
+                        + " s every " + config.jfr().interval().toSeconds() + " s to " + sender);
+            } else {
+                AgentLog.log(Level.INFO, "LeakWatch: JFR leak recordings off: "
+                        + features.states().get(JfrFeatures.LEAK_RECORDINGS).reason());
+            }
+        } catch (Throwable e) {
+            AgentLog.log(Level.WARNING, "LeakWatch: JFR leak recordings not started, metrics continue: " + e);
+            features = JfrFeatures.allOff("could not start: " + e.getClass().getSimpleName());
+            recorder = null;
+        }
+        JfrSelfMetrics.registerObservers(meterProvider.get(JvmMetrics.SCOPE), features, recorder);
+        return recorder;
     }
 
     private static MetricExporter createExporter(CollectorConfig config, ExecutorService httpThread) {
@@ -181,6 +225,10 @@ public final class LeakWatch implements AutoCloseable {
 
     private void stop() {
         long timeoutMs = config.shutdownTimeout().toMillis();
+        LeakRecorder recorder = leakRecorder;
+        if (recorder != null) {
+            recorder.close(); // never delays the exit for a recording in progress: it is discarded
+        }
         try {
             // Shutting the provider down first lets its reader collect and export a last time.
             meterProvider.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS);

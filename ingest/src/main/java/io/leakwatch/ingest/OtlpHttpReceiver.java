@@ -63,6 +63,7 @@ public final class OtlpHttpReceiver {
     private final AtomicLong rowsWritten = new AtomicLong();
     private final AtomicLong pointsRejected = new AtomicLong();
     private volatile HttpServer server;
+    private volatile java.util.function.Consumer<Router> extraRoutes = r -> { };
 
     /**
      * @param ready whether this service can do its work (store reachable …); called on a worker thread
@@ -77,9 +78,15 @@ public final class OtlpHttpReceiver {
         this.workers = vertx.createSharedWorkerExecutor("leakwatch-otlp-http", config.workerThreads());
     }
 
+    /** Adds routes served on the same port (e.g. {@code POST /v1/jfr}); call before {@link #listen()}. */
+    public void mount(java.util.function.Consumer<Router> routes) {
+        this.extraRoutes = routes;
+    }
+
     /** The routes, for a caller that serves them on its own server. */
     public Router router() {
         Router router = Router.router(vertx);
+        extraRoutes.accept(router);
         // Refusals that need no body (media type, encoding, load) come first, in a route of their own:
         // Vert.x wants a body handler to be the first handler of its route.
         router.post(METRICS_PATH).handler(this::admit);

@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param resourceAttributes further resource attributes (from {@code OTEL_RESOURCE_ATTRIBUTES})
  * @param enabled false switches the collector off without removing the {@code -javaagent} flag
  * @param otlpHeaders extra OTLP/HTTP request headers, e.g. authorization; never logged
+ * @param jfr the periodic JFR leak recordings
  */
 public record CollectorConfig(
         ExporterKind exporter,
@@ -40,7 +41,8 @@ public record CollectorConfig(
         String environment,
         Map<String, String> resourceAttributes,
         boolean enabled,
-        Map<String, String> otlpHeaders) {
+        Map<String, String> otlpHeaders,
+        JfrSettings jfr) {
 
     public static final URI DEFAULT_OTLP_ENDPOINT = URI.create("http://127.0.0.1:4318/v1/metrics");
     public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
@@ -64,6 +66,51 @@ public record CollectorConfig(
         Objects.requireNonNull(environment, "environment");
         resourceAttributes = Map.copyOf(resourceAttributes);
         otlpHeaders = Map.copyOf(otlpHeaders);
+        Objects.requireNonNull(jfr, "jfr");
+    }
+
+    /**
+     * The periodic JFR leak recordings: a recording of {@code duration} every {@code interval}, sent to
+     * {@code kafkaTopic} (Kafka exporter) or {@code otlpEndpoint} (OTLP exporter); a compressed recording over
+     * {@code maxBytes} is dropped and counted.
+     *
+     * @param enabled      false switches the recordings off (metrics are unaffected)
+     * @param interval     time between the starts of two recordings
+     * @param duration     length of one recording
+     * @param maxBytes     largest compressed recording sent
+     * @param kafkaTopic   topic of the envelopes, keyed by {@code service.instance.id}
+     * @param otlpEndpoint full URL of the HTTP endpoint, by default the metrics endpoint's {@code /v1/jfr}
+     */
+    public record JfrSettings(boolean enabled, Duration interval, Duration duration, int maxBytes, String kafkaTopic,
+            URI otlpEndpoint) {
+        public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(10);
+        public static final Duration DEFAULT_DURATION = Duration.ofSeconds(60);
+        public static final int DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+        public static final String DEFAULT_KAFKA_TOPIC = "leakwatch.jfr";
+
+        public JfrSettings {
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(duration, "duration");
+            Objects.requireNonNull(kafkaTopic, "kafkaTopic");
+            if (duration.compareTo(interval) > 0) {
+                duration = interval; // a recording never overlaps the next one
+            }
+        }
+
+        /** Defaults, sending over HTTP next to {@code metricsEndpoint}. */
+        public static JfrSettings defaults(URI metricsEndpoint) {
+            return new JfrSettings(true, DEFAULT_INTERVAL, DEFAULT_DURATION, DEFAULT_MAX_BYTES, DEFAULT_KAFKA_TOPIC,
+                    endpointNextTo(metricsEndpoint));
+        }
+
+        /** {@code http://h:4318/v1/metrics} → {@code http://h:4318/v1/jfr}; any other path gets {@code /v1/jfr} at its root. */
+        public static URI endpointNextTo(URI metricsEndpoint) {
+            String s = metricsEndpoint.toString();
+            if (s.endsWith("/v1/metrics")) {
+                return URI.create(s.substring(0, s.length() - "/v1/metrics".length()) + "/v1/jfr");
+            }
+            return metricsEndpoint.resolve("/v1/jfr");
+        }
     }
 
     /** Like the record's own, but header values (credentials) are replaced by {@code ***}. */
@@ -74,7 +121,7 @@ public record CollectorConfig(
                 + exportTimeout + ", shutdownTimeout=" + shutdownTimeout + ", serviceName=" + serviceName
                 + ", serviceVersion=" + serviceVersion + ", instanceId=" + instanceId + ", environment=" + environment
                 + ", resourceAttributes=" + resourceAttributes + ", enabled=" + enabled + ", otlpHeaders="
-                + otlpHeaders.keySet().stream().map(k -> k + "=***").toList() + "]";
+                + otlpHeaders.keySet().stream().map(k -> k + "=***").toList() + ", jfr=" + jfr + "]";
     }
 
     /** A builder that starts from the defaults (OTLP/HTTP to {@code 127.0.0.1:4318}, every 10 s). */
@@ -99,6 +146,7 @@ public record CollectorConfig(
         b.resourceAttributes = new LinkedHashMap<>(resourceAttributes);
         b.enabled = enabled;
         b.otlpHeaders = new LinkedHashMap<>(otlpHeaders);
+        b.jfr = jfr;
         return b;
     }
 
@@ -118,6 +166,7 @@ public record CollectorConfig(
         private Map<String, String> resourceAttributes = new LinkedHashMap<>();
         private boolean enabled = true;
         private Map<String, String> otlpHeaders = new LinkedHashMap<>();
+        private JfrSettings jfr; // null: the defaults next to the OTLP endpoint
 
         private Builder() {}
 
@@ -135,11 +184,12 @@ public record CollectorConfig(
         public Builder resourceAttributes(Map<String, String> value) { resourceAttributes = new LinkedHashMap<>(value); return this; }
         public Builder enabled(boolean value) { enabled = value; return this; }
         public Builder otlpHeaders(Map<String, String> value) { otlpHeaders = new LinkedHashMap<>(value); return this; }
+        public Builder jfr(JfrSettings value) { jfr = value; return this; }
 
         public CollectorConfig build() {
             return new CollectorConfig(exporter, otlpEndpoint, kafkaBootstrapServers, kafkaTopic, interval,
                     exportTimeout, shutdownTimeout, serviceName, serviceVersion, instanceId, environment,
-                    resourceAttributes, enabled, otlpHeaders);
+                    resourceAttributes, enabled, otlpHeaders, jfr == null ? JfrSettings.defaults(otlpEndpoint) : jfr);
         }
     }
 }

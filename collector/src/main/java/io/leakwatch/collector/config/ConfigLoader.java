@@ -37,11 +37,25 @@ public final class ConfigLoader {
     public static final String ENVIRONMENT = "environment";
     public static final String ENABLED = "enabled";
     public static final String OTLP_HEADERS = "otlp.headers";
+    public static final String JFR_ENABLED = "jfr.enabled";
+    public static final String JFR_INTERVAL = "jfr.interval";
+    public static final String JFR_DURATION = "jfr.duration";
+    public static final String JFR_MAX_BYTES = "jfr.max.bytes";
+    public static final String JFR_KAFKA_TOPIC = "jfr.kafka.topic";
+    public static final String JFR_OTLP_ENDPOINT = "jfr.otlp.endpoint";
 
     /** Every key LeakWatch reads; anything else given as an agent argument is reported as unknown. */
     public static final List<String> KEYS = List.of(EXPORTER, OTLP_ENDPOINT, KAFKA_BOOTSTRAP_SERVERS,
             KAFKA_TOPIC, INTERVAL, EXPORT_TIMEOUT, SHUTDOWN_TIMEOUT, SERVICE_NAME, SERVICE_VERSION,
-            INSTANCE_ID, ENVIRONMENT, ENABLED, OTLP_HEADERS);
+            INSTANCE_ID, ENVIRONMENT, ENABLED, OTLP_HEADERS, JFR_ENABLED, JFR_INTERVAL, JFR_DURATION, JFR_MAX_BYTES,
+            JFR_KAFKA_TOPIC, JFR_OTLP_ENDPOINT);
+
+    static final Duration MIN_JFR_INTERVAL = Duration.ofSeconds(2);
+    static final Duration MAX_JFR_INTERVAL = Duration.ofHours(24);
+    static final Duration MIN_JFR_DURATION = Duration.ofSeconds(1);
+    static final Duration MAX_JFR_DURATION = Duration.ofMinutes(30);
+    static final int MIN_JFR_BYTES = 64 * 1024;
+    static final int MAX_JFR_BYTES = 64 * 1024 * 1024;
 
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     static final Duration MAX_INTERVAL = Duration.ofHours(1);
@@ -128,6 +142,19 @@ public final class ConfigLoader {
                 .or(() -> otelSecret("otel.exporter.otlp.metrics.headers", ConfigLoader::headers))
                 .or(() -> otelSecret("otel.exporter.otlp.headers", ConfigLoader::headers))
                 .orElse(Map.of()));
+        URI metricsEndpoint = b.build().otlpEndpoint();
+        b.jfr(new CollectorConfig.JfrSettings(
+                setting(JFR_ENABLED, ConfigLoader::bool, "true or false").orElse(true),
+                setting(JFR_INTERVAL, t -> durationWithin(t, MIN_JFR_INTERVAL, MAX_JFR_INTERVAL), "a duration from 2s to 24h, e.g. 10m")
+                        .orElse(CollectorConfig.JfrSettings.DEFAULT_INTERVAL),
+                setting(JFR_DURATION, t -> durationWithin(t, MIN_JFR_DURATION, MAX_JFR_DURATION), "a duration from 1s to 30m, e.g. 60s")
+                        .orElse(CollectorConfig.JfrSettings.DEFAULT_DURATION),
+                setting(JFR_MAX_BYTES, ConfigLoader::jfrBytes, "a byte count from 65536 to 67108864")
+                        .orElse(CollectorConfig.JfrSettings.DEFAULT_MAX_BYTES),
+                setting(JFR_KAFKA_TOPIC, t -> matching(t, TOPIC), "a Kafka topic name ([a-zA-Z0-9._-], at most 249)")
+                        .orElse(CollectorConfig.JfrSettings.DEFAULT_KAFKA_TOPIC),
+                setting(JFR_OTLP_ENDPOINT, ConfigLoader::httpUrl, "an http(s) URL")
+                        .orElse(CollectorConfig.JfrSettings.endpointNextTo(metricsEndpoint))));
         return b.build();
     }
 
@@ -215,6 +242,11 @@ public final class ConfigLoader {
     private static URI withMetricsPath(URI base) {
         String s = base.toString();
         return URI.create((s.endsWith("/") ? s : s + "/") + "v1/metrics");
+    }
+
+    private static Optional<Integer> jfrBytes(String text) {
+        int n = Integer.parseInt(text.trim());
+        return n >= MIN_JFR_BYTES && n <= MAX_JFR_BYTES ? Optional.of(n) : Optional.empty();
     }
 
     private static Optional<Boolean> bool(String text) {

@@ -10,7 +10,9 @@ import java.util.List;
  * <p>Tables: {@code metric_points} (raw points, one row per {@link io.leakwatch.store.MetricRow}),
  * {@code metric_points_1m} (per-minute min/max/last/count per series, filled by a materialized view, for
  * fleet queries), {@code instances_seen} (first/last seen and identity per instance, filled by a
- * materialized view, so listing instances never scans raw points).
+ * materialized view, so listing instances never scans raw points); from migration 2 the JFR evidence:
+ * {@code jfr_snapshots}, {@code jfr_old_objects}, {@code jfr_alloc_samples}, {@code jfr_gc} and
+ * {@code jfr_stacks}.
  */
 public final class Schema {
     /** Raw points table. */
@@ -141,6 +143,124 @@ public final class Schema {
                        min(ts) AS first_seen, max(ts) AS last_seen, toUInt64(count()) AS points
                 FROM metric_points
                 GROUP BY instance
-                """)));
+                """)),
+                new Migration(2, "JFR snapshots, old-object samples, allocation samples, GC summaries, stacks",
+                        jfrTables(ttlDays)),
+                io.leakwatch.store.alerts.AlertSchema.migration());
+    }
+
+    /** JFR snapshot table. */
+    public static final String JFR_SNAPSHOTS = "jfr_snapshots";
+    /** One row per {@code jdk.OldObjectSample}, stamped with its snapshot's end (dump) time. */
+    public static final String JFR_OLD_OBJECTS = "jfr_old_objects";
+    /** One row per {@code jdk.ObjectAllocationSample}. */
+    public static final String JFR_ALLOC_SAMPLES = "jfr_alloc_samples";
+    /** One row per garbage collection seen in a snapshot, heap before and after. */
+    public static final String JFR_GC = "jfr_gc";
+    /** Stack traces by hash, shared by every sample that has the same frames. */
+    public static final String JFR_STACKS = "jfr_stacks";
+
+    /**
+     * Migration 2. Samples refer to stacks by a 64-bit hash of their frames (computed by ingest) instead of
+     * repeating them; {@code jfr_stacks} is a ReplacingMergeTree keyed by that hash, so writing a known stack
+     * again only refreshes its {@code last_seen} (which drives its TTL). The sample tables are plain MergeTrees
+     * with the same insert deduplication window as {@code metric_points}, so a replayed batch is dropped.
+     */
+    private static List<String> jfrTables(int ttlDays) {
+        return List.of(
+                """
+                CREATE TABLE IF NOT EXISTS jfr_snapshots (
+                    snapshot_id      String,
+                    start_ts         DateTime64(3, 'UTC'),
+                    end_ts           DateTime64(3, 'UTC'),
+                    service          LowCardinality(String),
+                    version          LowCardinality(String),
+                    instance         LowCardinality(String),
+                    host             LowCardinality(String),
+                    resource         Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+                    compressed_bytes UInt64,
+                    jfr_bytes        UInt64,
+                    old_objects      UInt32,
+                    alloc_samples    UInt32,
+                    gc_events        UInt32,
+                    stacks           UInt32
+                )
+                ENGINE = MergeTree
+                PARTITION BY toDate(end_ts)
+                ORDER BY (instance, end_ts, snapshot_id)
+                TTL toDateTime(end_ts) + INTERVAL %d DAY
+                SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1
+                """.formatted(ttlDays),
+                """
+                CREATE TABLE IF NOT EXISTS jfr_old_objects (
+                    ts               DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+                    snapshot_id      String CODEC(ZSTD(1)),
+                    service          LowCardinality(String),
+                    version          LowCardinality(String),
+                    instance         LowCardinality(String),
+                    class            LowCardinality(String),
+                    allocation_ts    DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
+                    age_ms           Int64 CODEC(T64, ZSTD(1)),
+                    array_size       Int32,
+                    heap_used        UInt64 CODEC(T64, ZSTD(1)),
+                    stack_hash       Int64,
+                    root_type        LowCardinality(String),
+                    root_system      LowCardinality(String),
+                    root_description String CODEC(ZSTD(3)),
+                    ref_chain        Array(String) CODEC(ZSTD(3))
+                )
+                ENGINE = MergeTree
+                PARTITION BY toDate(ts)
+                ORDER BY (instance, ts, class)
+                TTL toDateTime(ts) + INTERVAL %d DAY
+                SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1
+                """.formatted(ttlDays),
+                """
+                CREATE TABLE IF NOT EXISTS jfr_alloc_samples (
+                    ts               DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+                    snapshot_id      String CODEC(ZSTD(1)),
+                    service          LowCardinality(String),
+                    version          LowCardinality(String),
+                    instance         LowCardinality(String),
+                    class            LowCardinality(String),
+                    weight           UInt64 CODEC(T64, ZSTD(1)),
+                    stack_hash       Int64
+                )
+                ENGINE = MergeTree
+                PARTITION BY toDate(ts)
+                ORDER BY (instance, ts, class)
+                TTL toDateTime(ts) + INTERVAL %d DAY
+                SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1
+                """.formatted(ttlDays),
+                """
+                CREATE TABLE IF NOT EXISTS jfr_gc (
+                    ts               DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+                    snapshot_id      String CODEC(ZSTD(1)),
+                    service          LowCardinality(String),
+                    version          LowCardinality(String),
+                    instance         LowCardinality(String),
+                    gc_id            UInt32,
+                    gc_name          LowCardinality(String),
+                    cause            LowCardinality(String),
+                    heap_before      UInt64,
+                    heap_after       UInt64,
+                    pause_ms         Float64
+                )
+                ENGINE = MergeTree
+                PARTITION BY toDate(ts)
+                ORDER BY (instance, ts)
+                TTL toDateTime(ts) + INTERVAL %d DAY
+                SETTINGS non_replicated_deduplication_window = 10000, ttl_only_drop_parts = 1
+                """.formatted(ttlDays),
+                """
+                CREATE TABLE IF NOT EXISTS jfr_stacks (
+                    stack_hash       Int64,
+                    frames           Array(String) CODEC(ZSTD(3)),
+                    last_seen        DateTime64(3, 'UTC')
+                )
+                ENGINE = ReplacingMergeTree(last_seen)
+                ORDER BY stack_hash
+                TTL toDateTime(last_seen) + INTERVAL %d DAY
+                """.formatted(ttlDays));
     }
 }

@@ -1,0 +1,52 @@
+package io.leakwatch.collector.jfr;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * POSTs envelopes to ingest's {@code /v1/jfr} (content type {@code application/vnd.leakwatch.jfr-envelope}) with
+ * the configured OTLP headers, on the collector's own executor; a status other than 2xx is a failure whose
+ * message names the status (never the headers).
+ */
+public final class HttpJfrSender implements JfrSender {
+    static final String CONTENT_TYPE = "application/vnd.leakwatch.jfr-envelope";
+
+    private final HttpClient client;
+    private final URI endpoint;
+    private final Map<String, String> headers;
+    private final Duration timeout;
+
+    public HttpJfrSender(URI endpoint, Map<String, String> headers, Duration timeout, Executor executor) {
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).executor(executor).build();
+        this.endpoint = endpoint;
+        this.headers = Map.copyOf(headers);
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void send(byte[] envelope) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(timeout)
+                .header("Content-Type", CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
+        headers.forEach(request::header);
+        HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("HTTP " + response.statusCode() + " from " + endpoint);
+        }
+    }
+
+    @Override
+    public void close() {
+        // the client's threads come from the collector's executor, shut down with it
+    }
+
+    @Override
+    public String toString() {
+        return endpoint.toString();
+    }
+}
