@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param maxSeriesLimit      highest accepted {@code limit} for series points
  * @param maxAttributeFilters most {@code attr.<key>} filters one series request may carry
  * @param requestTimeout      a request still unanswered after this gets a 503
+ * @param tokens              bearer tokens; {@link ApiTokens#NONE} turns authentication off (loopback demo only)
  */
 public record QueryApiConfig(
         String host,
@@ -31,7 +32,8 @@ public record QueryApiConfig(
         int defaultSeriesLimit,
         int maxSeriesLimit,
         int maxAttributeFilters,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        ApiTokens tokens) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -41,6 +43,7 @@ public record QueryApiConfig(
         Objects.requireNonNull(defaultRange, "defaultRange");
         Objects.requireNonNull(maxRange, "maxRange");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(tokens, "tokens");
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
@@ -61,6 +64,28 @@ public record QueryApiConfig(
         }
     }
 
+    /** The settings without tokens (authentication off). */
+    public QueryApiConfig(String host, int port, Duration defaultRange, Duration maxRange, int defaultInstanceLimit,
+                          int maxInstanceLimit, int defaultSeriesLimit, int maxSeriesLimit, int maxAttributeFilters,
+                          Duration requestTimeout) {
+        this(host, port, defaultRange, maxRange, defaultInstanceLimit, maxInstanceLimit, defaultSeriesLimit,
+                maxSeriesLimit, maxAttributeFilters, requestTimeout, ApiTokens.NONE);
+    }
+
+    /**
+     * True when bearer tokens are required. When false every request is allowed: a launcher must refuse to
+     * bind a non-loopback address in that case unless the operator explicitly allowed it.
+     */
+    public boolean authEnabled() {
+        return tokens.enabled();
+    }
+
+    /** The same settings with these tokens (e.g. {@code ApiTokens.fromEnv(System.getenv())}). */
+    public QueryApiConfig withTokens(ApiTokens newTokens) {
+        return new QueryApiConfig(host, port, defaultRange, maxRange, defaultInstanceLimit,
+                maxInstanceLimit, defaultSeriesLimit, maxSeriesLimit, maxAttributeFilters, requestTimeout, newTokens);
+    }
+
     private static void requireLimits(String what, int defaultLimit, int maxLimit) {
         if (defaultLimit < 1 || maxLimit < defaultLimit) {
             throw new IllegalArgumentException("need 1 <= default " + what + " limit <= max " + what
@@ -77,13 +102,13 @@ public record QueryApiConfig(
     /** The same settings on another port (0 = any free port). */
     public QueryApiConfig withPort(int newPort) {
         return new QueryApiConfig(host, newPort, defaultRange, maxRange, defaultInstanceLimit,
-                maxInstanceLimit, defaultSeriesLimit, maxSeriesLimit, maxAttributeFilters, requestTimeout);
+                maxInstanceLimit, defaultSeriesLimit, maxSeriesLimit, maxAttributeFilters, requestTimeout, tokens);
     }
 
     /** The same settings bound to another host. */
     public QueryApiConfig withHost(String newHost) {
         return new QueryApiConfig(newHost, port, defaultRange, maxRange, defaultInstanceLimit,
-                maxInstanceLimit, defaultSeriesLimit, maxSeriesLimit, maxAttributeFilters, requestTimeout);
+                maxInstanceLimit, defaultSeriesLimit, maxSeriesLimit, maxAttributeFilters, requestTimeout, tokens);
     }
 
     /**

@@ -7,7 +7,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
+import io.leakwatch.queryapi.alerts.AlertHandlers;
+import io.leakwatch.queryapi.alerts.AlertingService;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,9 +62,20 @@ public final class QueryApiRouter {
                 storeReady, clock);
     }
 
-    /** As above with a given analysis service (its cache settings, its clock). */
+    /** As above with a given analysis service (its cache settings, its clock); alerting answers 503. */
     public static Router create(Vertx vertx, QueryApiConfig config, MetricQueries queries, SignalQueries signals,
                                 AnalysisService analysis, BooleanSupplier storeReady, Clock clock) {
+        return create(vertx, config, queries, signals, analysis, null, storeReady, clock);
+    }
+
+    /**
+     * The full API with alerting.
+     *
+     * @param alerting rules, silences, alerts and channels, or null to answer those endpoints with 503
+     */
+    public static Router create(Vertx vertx, QueryApiConfig config, MetricQueries queries, SignalQueries signals,
+                                AnalysisService analysis, AlertingService alerting, BooleanSupplier storeReady,
+                                Clock clock) {
         Objects.requireNonNull(vertx, "vertx");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(queries, "queries");
@@ -73,12 +87,26 @@ public final class QueryApiRouter {
 
         Router router = Router.router(vertx);
         router.route("/api/*").handler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503));
+        router.route("/api/*").handler(new ApiAuthHandler(config.tokens())::handle);
         AnalysisHandlers analyses = new AnalysisHandlers(vertx, signals, analysis, parameters, clock);
         router.get("/api/v1/services").handler(analyses::services);
         router.get("/api/v1/instances").handler(new InstancesHandler(vertx, queries, parameters, clock));
         router.get("/api/v1/instances/:id/analysis").handler(analyses::instance);
         router.get("/api/v1/leaks").handler(analyses::leaks);
         router.get("/api/v1/series").handler(new SeriesHandler(vertx, queries, parameters, clock));
+        AlertHandlers alerts = new AlertHandlers(vertx, alerting, clock);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(AlertHandlers.MAX_BODY_BYTES);
+        router.get("/api/v1/rules").handler(alerts::listRules);
+        router.post("/api/v1/rules").handler(body).handler(alerts::createRule);
+        router.get("/api/v1/rules/:id").handler(alerts::getRule);
+        router.put("/api/v1/rules/:id").handler(body).handler(alerts::putRule);
+        router.delete("/api/v1/rules/:id").handler(alerts::deleteRule);
+        router.get("/api/v1/silences").handler(alerts::listSilences);
+        router.post("/api/v1/silences").handler(body).handler(alerts::createSilence);
+        router.delete("/api/v1/silences/:id").handler(alerts::expireSilence);
+        router.get("/api/v1/alerts").handler(alerts::alerts);
+        router.get("/api/v1/channels").handler(alerts::channels);
+        router.post("/api/v1/channels/:id/test").handler(alerts::testChannel);
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .end(openApi));

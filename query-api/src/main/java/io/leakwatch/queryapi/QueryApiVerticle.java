@@ -41,7 +41,7 @@ public final class QueryApiVerticle extends VerticleBase {
     public Future<?> start() {
         QueryApiConfig config;
         try {
-            config = QueryApiConfig.fromJson(config());
+            config = QueryApiConfig.fromJson(config()).withTokens(ApiTokens.fromEnv(System.getenv()));
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
