@@ -4,11 +4,17 @@ import io.leakwatch.analysis.InstanceAnalysis;
 import io.leakwatch.ingest.Ingest;
 import io.leakwatch.ingest.IngestConfig;
 import io.leakwatch.queryapi.AnalysisService;
+import io.leakwatch.queryapi.ApiTokens;
+import io.leakwatch.queryapi.alerts.AlertScheduler;
+import io.leakwatch.queryapi.alerts.AlertingConfig;
+import io.leakwatch.queryapi.alerts.AlertingService;
+import io.leakwatch.queryapi.alerts.AnalysisFindings;
 import io.leakwatch.queryapi.QueryApiConfig;
 import io.leakwatch.queryapi.QueryApiRouter;
 import io.leakwatch.store.ChdbLibrary;
 import io.leakwatch.store.Store;
 import io.leakwatch.store.StoreConfig;
+import io.leakwatch.store.alerts.ClickHouseAlertStore;
 import io.leakwatch.store.engine.ChdbEngine;
 import io.leakwatch.store.http.EmbeddedHttpInterface;
 import io.vertx.core.Future;
@@ -21,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,14 +49,19 @@ final class Standalone implements AutoCloseable {
     private final Ingest ingest;
     private final HttpServer api;
     private final EmbeddedHttpInterface clickhouseHttp;
+    private final AlertingService alerting;
+    private final AlertScheduler scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Standalone(Vertx vertx, Store store, Ingest ingest, HttpServer api, EmbeddedHttpInterface clickhouseHttp) {
+    private Standalone(Vertx vertx, Store store, Ingest ingest, HttpServer api, EmbeddedHttpInterface clickhouseHttp,
+                       AlertingService alerting, AlertScheduler scheduler) {
         this.vertx = vertx;
         this.store = store;
         this.ingest = ingest;
         this.api = api;
         this.clickhouseHttp = clickhouseHttp;
+        this.alerting = alerting;
+        this.scheduler = scheduler;
     }
 
     /** Which services this process runs: both (standalone), or one of them (a scaled-out replica). */
@@ -69,6 +81,9 @@ final class Standalone implements AutoCloseable {
         Ingest ingest = null;
         HttpServer api = null;
         EmbeddedHttpInterface clickhouseHttp = null;
+        AlertingService alerting = null;
+        AlertScheduler scheduler = null;
+        Map<String, String> env = System.getenv();
         try {
             // Readiness is probed off the event loop and cached: the health handlers must not block.
             AtomicBoolean storeReady = new AtomicBoolean(store.ready());
@@ -83,15 +98,23 @@ final class Standalone implements AutoCloseable {
                             .withTopics(config.kafkaTopic(),
                                     IngestConfig.KafkaConfig.DEFAULT_DLQ_TOPIC, config.kafkaGroupId()));
                 }
-                ingest = Ingest.start(vertx, ingestConfig, store.writer(), storeReady::get)
+                ingest = Ingest.start(vertx, ingestConfig, store.writer(), storeReady::get,
+                                store.jfrWriter()::write, null)
                         .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
 
             if (roles.contains(Role.QUERY_API)) {
-                QueryApiConfig apiConfig = QueryApiConfig.defaults().withHost(config.bind()).withPort(config.httpPort());
+                QueryApiConfig apiConfig = QueryApiConfig.defaults().withHost(config.bind()).withPort(config.httpPort())
+                        .withTokens(ApiTokens.fromEnv(env));
+                requireAuthOffLoopback(config, apiConfig);
+                Clock clock = Clock.systemUTC();
+                AnalysisService analysis = analysisService(store, config, clock);
+                alerting = new AlertingService(new ClickHouseAlertStore(store.engine()), AlertingConfig.fromEnv(env), clock);
+                alerting.initialise();
+                scheduler = new AlertScheduler(alerting, new AnalysisFindings(analysis, alerting.links()), clock).start();
                 api = vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.httpPort()))
                         .requestHandler(QueryApiRouter.create(vertx, apiConfig, store.queries(), store.signals(),
-                                analysisService(store, config), storeReady::get, Clock.systemUTC()))
+                                analysis, alerting, storeReady::get, clock))
                         .listen()
                         .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
@@ -105,10 +128,10 @@ final class Standalone implements AutoCloseable {
                 out.println("leakwatch: ClickHouse HTTP interface on http://127.0.0.1:" + clickhouseHttp.port());
             }
         } catch (Exception e) {
-            new Standalone(vertx, store, ingest, api, clickhouseHttp).close();
+            new Standalone(vertx, store, ingest, api, clickhouseHttp, alerting, scheduler).close();
             throw e;
         }
-        Standalone standalone = new Standalone(vertx, store, ingest, api, clickhouseHttp);
+        Standalone standalone = new Standalone(vertx, store, ingest, api, clickhouseHttp, alerting, scheduler);
         StringBuilder ready = new StringBuilder("leakwatch: ready in ")
                 .append(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)).append(" ms");
         if (ingest != null) {
@@ -135,11 +158,21 @@ final class Standalone implements AutoCloseable {
         return Store.open(StoreConfig.embedded(dataDir, library));
     }
 
-    private static AnalysisService analysisService(Store store, StandaloneConfig config) {
+    /** An API reachable from other hosts must not be open to anyone who finds it. */
+    private static void requireAuthOffLoopback(StandaloneConfig config, QueryApiConfig apiConfig) {
+        boolean loopback = config.bind().equals("127.0.0.1") || config.bind().equals("localhost")
+                || config.bind().equals("::1");
+        if (!loopback && !apiConfig.authEnabled() && !config.allowUnauthenticated()) {
+            throw new IllegalArgumentException("--bind " + config.bind() + " exposes the API beyond this machine: "
+                    + "set LEAKWATCH_API_TOKENS / LEAKWATCH_ADMIN_TOKENS, or pass --allow-unauthenticated");
+        }
+    }
+
+    private static AnalysisService analysisService(Store store, StandaloneConfig config, Clock clock) {
         InstanceAnalysis rules = config.analysisMinWindow().equals(PRODUCTION_MIN_WINDOW)
                 ? InstanceAnalysis.withDefaults()
                 : InstanceAnalysis.compressedTo(config.analysisMinWindow());
-        return new AnalysisService(store.signals(), Clock.systemUTC(), AnalysisService.Settings.DEFAULTS, rules);
+        return new AnalysisService(store.signals(), clock, AnalysisService.Settings.DEFAULTS, rules);
     }
 
     private static String displayHost(String bind) {
@@ -174,8 +207,14 @@ final class Standalone implements AutoCloseable {
         if (clickhouseHttp != null) {
             clickhouseHttp.close();
         }
+        if (scheduler != null) {
+            scheduler.close();
+        }
         if (api != null) {
             awaitQuietly(api.close());
+        }
+        if (alerting != null) {
+            alerting.close();
         }
         if (ingest != null) {
             ingest.close();

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param clickhousePassword   password for {@code clickhouseUrl}; never logged
  * @param clickhouseDatabase   database for {@code clickhouseUrl}
  * @param analysisMinWindow    the leak analysis' minimum window; shorter than 60m compresses its time scale
+ * @param allowUnauthenticated serve the API beyond loopback without tokens
  */
 record StandaloneConfig(
         Path dataDir,
@@ -35,7 +36,8 @@ record StandaloneConfig(
         String clickhouseUser,
         String clickhousePassword,
         String clickhouseDatabase,
-        Duration analysisMinWindow) {
+        Duration analysisMinWindow,
+        boolean allowUnauthenticated) {
 
     boolean embedded() {
         return clickhouseUrl == null || clickhouseUrl.isBlank();

@@ -1,5 +1,6 @@
 package io.leakwatch.standalone;
 
+import io.leakwatch.queryapi.ApiTokens;
 import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * The environment variables a subcommand of {@code leakwatch} reads, derived from its picocli options the
  * way {@link LayeredDefaults} derives them ({@code --foo-bar} is {@code LEAKWATCH_FOO_BAR}), plus
- * {@code LEAKWATCH_CONFIG}. For tests outside this package (the deployment files' checks).
+ * {@code LEAKWATCH_CONFIG} and the API tokens. For tests outside this package (the deployment files' checks).
  */
 public final class LauncherSettings {
     private LauncherSettings() {
@@ -30,6 +31,11 @@ public final class LauncherSettings {
             if (!option.usageHelp() && !option.versionHelp()) {
                 keys.add(LayeredDefaults.envName(option.longestName().replaceFirst("^--", "")));
             }
+        }
+        if (subcommand.equals("query-api") || subcommand.equals("standalone") || subcommand.equals("demo")) {
+            // Secrets the query API reads from the environment only, never from flags.
+            keys.add(ApiTokens.READ_ENV);
+            keys.add(ApiTokens.ADMIN_ENV);
         }
         return keys;
     }

@@ -3,6 +3,8 @@ package io.leakwatch.store;
 import io.leakwatch.store.engine.ChdbEngine;
 import io.leakwatch.store.engine.ClickHouseEngine;
 import io.leakwatch.store.engine.ServerEngine;
+import io.leakwatch.store.jfr.JfrQueries;
+import io.leakwatch.store.jfr.JfrWriter;
 import io.leakwatch.store.schema.Migrations;
 import io.leakwatch.store.schema.Schema;
 
@@ -16,12 +18,16 @@ public final class Store implements AutoCloseable {
     private final MetricWriter writer;
     private final MetricQueries queries;
     private final SignalQueries signals;
+    private final JfrWriter jfrWriter;
+    private final JfrQueries jfrQueries;
 
     private Store(ClickHouseEngine engine) {
         this.engine = engine;
         this.writer = new ClickHouseMetricWriter(engine);
         this.queries = new ClickHouseMetricQueries(engine);
         this.signals = new ClickHouseSignalQueries(engine);
+        this.jfrWriter = new JfrWriter(engine);
+        this.jfrQueries = new JfrQueries(engine);
     }
 
     /** Opens the engine and applies pending migrations. */
@@ -51,6 +57,16 @@ public final class Store implements AutoCloseable {
     /** Per-instance reduced series of every analysis signal, for the leak analysis. */
     public SignalQueries signals() {
         return signals;
+    }
+
+    /** Writes parsed JFR snapshots (old-object samples, allocation samples, GC summaries, stacks). */
+    public JfrWriter jfrWriter() {
+        return jfrWriter;
+    }
+
+    /** JFR attribution: which classes grow, where they are allocated, what holds them. */
+    public JfrQueries jfrQueries() {
+        return jfrQueries;
     }
 
     public ClickHouseEngine engine() {
