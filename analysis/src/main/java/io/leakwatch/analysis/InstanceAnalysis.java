@@ -51,7 +51,11 @@ public final class InstanceAnalysis {
         return rules.get(signal);
     }
 
-    /** Judges each series with its signal's rule under one context. */
+    /**
+     * Judges each series with its signal's rule under one context, then checks the signals against each
+     * other: metaspace that grows while the loaded class count is flat is method profiling data and
+     * class metadata of a warming JVM (seen in every JVM of the demo fleet), not a class-loader leak.
+     */
     public List<SignalResult> analyse(List<Series> series, AnalysisContext context) {
         List<SignalResult> out = new ArrayList<>(series.size());
         for (Series s : series) {
@@ -60,6 +64,19 @@ public final class InstanceAnalysis {
                 out.add(rule.evaluate(s, context));
             }
         }
+        SignalResult classes = out.stream().filter(r -> r.signal() == Signal.CLASSES).findFirst().orElse(null);
+        if (classes != null && classes.verdict() == Verdict.OK) {
+            out.replaceAll(r -> r.signal() == Signal.METASPACE && r.verdict().isGrowth() ? withoutClassGrowth(r, classes) : r);
+        }
         return out;
+    }
+
+    private static SignalResult withoutClassGrowth(SignalResult metaspace, SignalResult classes) {
+        Reason reason = Reason.of(Reason.METASPACE_WITHOUT_CLASSES, "slopePerHour", metaspace.slopePerHour(),
+                "unit", metaspace.unit(), "sinceMs",
+                metaspace.sinceMs() != null ? metaspace.sinceMs() : metaspace.windowStartMs());
+        return new SignalResult(metaspace.signal(), metaspace.seriesName(), Verdict.OK, metaspace.slopePerHour(),
+                metaspace.unit(), classes.confidence(), null, metaspace.windowStartMs(), metaspace.windowEndMs(),
+                metaspace.sinceMs(), reason, metaspace.evidence());
     }
 }

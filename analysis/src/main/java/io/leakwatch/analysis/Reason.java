@@ -23,6 +23,7 @@ public record Reason(String key, Map<String, Object> params) {
     public static final String GROWING_UNCONFIRMED = "growing_unconfirmed";
     public static final String GROWING_WEAK = "growing_weak";
     public static final String LEAK = "leak";
+    public static final String METASPACE_WITHOUT_CLASSES = "metaspace_without_classes";
     public static final String LEAK_SINCE_CHANGE = "leak_since_change";
     public static final String VERSION_GROWTH = "version_growth";
     public static final String FLEET_GROWTH = "fleet_growth";

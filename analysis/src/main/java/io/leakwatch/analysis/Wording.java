@@ -26,6 +26,7 @@ public final class Wording {
             Map.entry(Reason.GROWING_UNCONFIRMED, "The floor grows by {slopePerHour} {unit}/h since {sinceMs}, but no collection that reclaims the old generation ran in that period ({seen} seen, {needed} needed); a mixed or full GC, or the end of a concurrent cycle, would confirm it."),
             Map.entry(Reason.GROWING_WEAK, "The floor grows by {slopePerHour} {unit}/h since {sinceMs}, with only {confidence}% confidence so far."),
             Map.entry(Reason.LEAK, "The floor grows by {slopePerHour} {unit}/h since {sinceMs} and does not come back down after collections."),
+            Map.entry(Reason.METASPACE_WITHOUT_CLASSES, "Metaspace grows by {slopePerHour} {unit}/h since {sinceMs} while the loaded class count is flat: method profiling data and class metadata of a warming JVM, not a class-loader leak."),
             Map.entry(Reason.LEAK_SINCE_CHANGE, "The floor grows by {slopePerHour} {unit}/h since the change at {sinceMs}; it was flat before."),
             Map.entry(Reason.VERSION_GROWTH, "{growing} of {instances} instances of version {version} grow since about {sinceMs}; {previousGrowing} of {previousInstances} of the previous version {previousVersion} did."),
             Map.entry(Reason.FLEET_GROWTH, "{growing} of {instances} instances of version {version} grow since about {sinceMs}; there is no earlier version to compare with."));
