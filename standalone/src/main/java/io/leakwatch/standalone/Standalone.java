@@ -9,6 +9,7 @@ import io.leakwatch.queryapi.alerts.AlertScheduler;
 import io.leakwatch.queryapi.alerts.AlertingConfig;
 import io.leakwatch.queryapi.alerts.AlertingService;
 import io.leakwatch.queryapi.alerts.AnalysisFindings;
+import io.leakwatch.queryapi.alerts.JfrSuspectAttribution;
 import io.leakwatch.queryapi.QueryApiConfig;
 import io.leakwatch.queryapi.QueryApiRouter;
 import io.leakwatch.store.ChdbLibrary;
@@ -111,10 +112,11 @@ final class Standalone implements AutoCloseable {
                 AnalysisService analysis = analysisService(store, config, clock);
                 alerting = new AlertingService(new ClickHouseAlertStore(store.engine()), AlertingConfig.fromEnv(env), clock);
                 alerting.initialise();
-                scheduler = new AlertScheduler(alerting, new AnalysisFindings(analysis, alerting.links()), clock).start();
+                scheduler = new AlertScheduler(alerting, new AnalysisFindings(analysis, alerting.links(),
+                        new JfrSuspectAttribution(store.jfrQueries()), clock), clock).start();
                 api = vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.httpPort()))
                         .requestHandler(QueryApiRouter.create(vertx, apiConfig, store.queries(), store.signals(),
-                                analysis, alerting, storeReady::get, clock))
+                                analysis, alerting, store.jfrQueries(), storeReady::get, clock))
                         .listen()
                         .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }

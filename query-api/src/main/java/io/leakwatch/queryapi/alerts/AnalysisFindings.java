@@ -2,30 +2,46 @@ package io.leakwatch.queryapi.alerts;
 
 import io.leakwatch.alerting.Finding;
 import io.leakwatch.alerting.UiLinks;
+import io.leakwatch.analysis.Signal;
 import io.leakwatch.analysis.Verdict;
 import io.leakwatch.queryapi.AnalysisService;
 import io.leakwatch.queryapi.Suspect;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Findings from the leak analysis ({@link AnalysisService#leaks}): one per growing signal of an instance
  * (linking to the instance page) and one per growth shared by a service version (linking to the service
  * page, verdict {@code growing} as {@link Finding#ofService} does, over the version's growing instances).
  * The store does not record the deployment environment per instance yet, so findings carry "".
+ * A heap finding of an instance names its top suspect from JFR evidence when there is some; a failure to
+ * read that evidence never costs the finding itself.
  */
 public final class AnalysisFindings implements FindingSource {
 
     private final AnalysisService analysis;
+    private static final Logger LOG = LoggerFactory.getLogger(AnalysisFindings.class);
+
     private final UiLinks links;
+    private final SuspectAttribution attribution;
+    private final Clock clock;
 
     public AnalysisFindings(AnalysisService analysis, UiLinks links) {
+        this(analysis, links, SuspectAttribution.NONE, Clock.systemUTC());
+    }
+
+    public AnalysisFindings(AnalysisService analysis, UiLinks links, SuspectAttribution attribution, Clock clock) {
         this.analysis = Objects.requireNonNull(analysis, "analysis");
         this.links = Objects.requireNonNull(links, "links");
+        this.attribution = Objects.requireNonNull(attribution, "attribution");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -34,9 +50,10 @@ public final class AnalysisFindings implements FindingSource {
         List<Finding> out = new ArrayList<>();
         for (Suspect s : suspects) {
             if (s.instance() != null) {
-                out.add(new Finding(s.service(), s.version(), "", List.of(s.instance()), s.signal(), s.verdict(),
-                        s.confidence(), s.slopePerHour(), s.unit(), s.timeToExhaustionSeconds(), since(s), null, null,
-                        links.instance(s.instance())));
+                Finding finding = new Finding(s.service(), s.version(), "", List.of(s.instance()), s.signal(),
+                        s.verdict(), s.confidence(), s.slopePerHour(), s.unit(), s.timeToExhaustionSeconds(), since(s),
+                        null, null, links.instance(s.instance()));
+                out.add(s.signal() == Signal.HEAP ? attributed(finding, s.instance(), window) : finding);
             }
         }
         for (Suspect s : suspects) {
@@ -53,6 +70,17 @@ public final class AnalysisFindings implements FindingSource {
             }
         }
         return out;
+    }
+
+    private Finding attributed(Finding finding, String instance, Duration window) {
+        try {
+            return attribution.top(instance, clock.instant(), window)
+                    .map(top -> finding.withAttribution(top.className(), top.allocationSite()))
+                    .orElse(finding);
+        } catch (RuntimeException e) {
+            LOG.warn("JFR attribution of {} unavailable: {}", instance, e.toString());
+            return finding;
+        }
     }
 
     private static Instant since(Suspect s) {
