@@ -43,6 +43,8 @@ final class AnalysisJson {
         JsonObject links = new JsonObject();
         if (s.instance() != null) {
             links.put("evidence", evidenceLink(s.instance(), window));
+            links.put("attribution", "/api/v1/instances/"
+                    + URLEncoder.encode(s.instance(), StandardCharsets.UTF_8).replace("+", "%20") + "/attribution");
         } else {
             links.put("instances", "/api/v1/instances?service=" + encode(s.service()) + "&version=" + encode(s.version()));
         }

@@ -2,6 +2,7 @@ package io.leakwatch.queryapi;
 
 import io.leakwatch.store.MetricQueries;
 import io.leakwatch.store.SignalQueries;
+import io.leakwatch.store.jfr.JfrQueries;
 import io.leakwatch.webui.WebUi;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -76,6 +77,29 @@ public final class QueryApiRouter {
     public static Router create(Vertx vertx, QueryApiConfig config, MetricQueries queries, SignalQueries signals,
                                 AnalysisService analysis, AlertingService alerting, BooleanSupplier storeReady,
                                 Clock clock) {
+        return create(vertx, config, queries, signals, analysis, alerting, (AttributionSource) null, storeReady, clock);
+    }
+
+    /**
+     * The full API with alerting and JFR attribution from the store ({@code store.jfrQueries()}).
+     *
+     * @param jfr the store's JFR reads, or null to answer {@code /attribution} with 503
+     */
+    public static Router create(Vertx vertx, QueryApiConfig config, MetricQueries queries, SignalQueries signals,
+                                AnalysisService analysis, AlertingService alerting, JfrQueries jfr,
+                                BooleanSupplier storeReady, Clock clock) {
+        return create(vertx, config, queries, signals, analysis, alerting,
+                jfr == null ? null : AttributionSource.of(jfr), storeReady, clock);
+    }
+
+    /**
+     * The full API.
+     *
+     * @param attribution JFR attribution reads, or null to answer {@code /attribution} with 503
+     */
+    public static Router create(Vertx vertx, QueryApiConfig config, MetricQueries queries, SignalQueries signals,
+                                AnalysisService analysis, AlertingService alerting, AttributionSource attribution,
+                                BooleanSupplier storeReady, Clock clock) {
         Objects.requireNonNull(vertx, "vertx");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(queries, "queries");
@@ -92,6 +116,8 @@ public final class QueryApiRouter {
         router.get("/api/v1/services").handler(analyses::services);
         router.get("/api/v1/instances").handler(new InstancesHandler(vertx, queries, parameters, clock));
         router.get("/api/v1/instances/:id/analysis").handler(analyses::instance);
+        router.get("/api/v1/instances/:id/attribution").handler(new AttributionHandler(vertx, attribution,
+                new AttributionParameters(config), clock)::handle);
         router.get("/api/v1/leaks").handler(analyses::leaks);
         router.get("/api/v1/series").handler(new SeriesHandler(vertx, queries, parameters, clock));
         AlertHandlers alerts = new AlertHandlers(vertx, alerting, clock);

@@ -45,7 +45,7 @@ class OpenApiDocumentTest {
         }
         assertThat(routed).contains("get /api/v1/instances", "get /api/v1/series", "get /health/live",
                 "get /health/ready", "get /api/v1/openapi.json", "get /api/v1/services", "get /api/v1/leaks",
-                "get /api/v1/instances/{id}/analysis", "get /api/v1/rules", "post /api/v1/rules",
+                "get /api/v1/instances/{id}/analysis", "get /api/v1/instances/{id}/attribution", "get /api/v1/rules", "post /api/v1/rules",
                 "get /api/v1/rules/{id}", "put /api/v1/rules/{id}", "delete /api/v1/rules/{id}", "get /api/v1/silences",
                 "post /api/v1/silences", "delete /api/v1/silences/{id}", "get /api/v1/alerts", "get /api/v1/channels",
                 "post /api/v1/channels/{id}/test");
