@@ -6,7 +6,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntFunction;
 
 /**
@@ -25,8 +27,108 @@ final class FakeApi {
     volatile boolean leaksAvailable;
     /** A metric whose series requests fail with 500, as a store error does; null for none. */
     volatile String failingMetric;
+    /** With a token set, every /api call needs "Authorization: Bearer" with it (read) or the admin one (any). */
+    volatile String readToken;
+    volatile String adminToken;
+    /** Mutating calls as received: "METHOD path body". */
+    final List<String> received = new CopyOnWriteArrayList<>();
+    /** /api calls that carried an accepted token. */
+    final List<String> authorized = new CopyOnWriteArrayList<>();
+    final List<JsonObject> silences = new CopyOnWriteArrayList<>();
+
+    void reset() {
+        emptyFleet = false;
+        leaksAvailable = false;
+        failingMetric = null;
+        readToken = null;
+        adminToken = null;
+        received.clear();
+        authorized.clear();
+        silences.clear();
+    }
+
+    /** As query-api's ApiAuthHandler: 401 without or with an unknown token, 403 for a read token on a write. */
+    private void auth(RoutingContext ctx) {
+        if (readToken == null && adminToken == null) {
+            ctx.next();
+            return;
+        }
+        String header = ctx.request().getHeader("Authorization");
+        String token = header != null && header.startsWith("Bearer ") ? header.substring(7) : null;
+        boolean admin = token != null && token.equals(adminToken);
+        boolean read = admin || (token != null && token.equals(readToken));
+        if (!read) {
+            error(ctx, 401, "unauthorized", "a bearer token is required");
+        } else if (!admin && ctx.request().method() != io.vertx.core.http.HttpMethod.GET) {
+            error(ctx, 403, "forbidden", "this token is read-only");
+        } else {
+            authorized.add(ctx.request().method() + " " + ctx.request().path());
+            ctx.next();
+        }
+    }
+
+    private static void error(RoutingContext ctx, int status, String code, String detail) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", code).put("detail", detail).encode());
+    }
 
     void mount(Router router) {
+        router.route("/api/*").handler(this::auth);
+        router.route("/api/*").handler(io.vertx.ext.web.handler.BodyHandler.create(false).setBodyLimit(16_384));
+        router.route("/api/*").handler(ctx -> {
+            if (ctx.request().method() != io.vertx.core.http.HttpMethod.GET) {
+                received.add(ctx.request().method() + " " + ctx.request().path() + " " + ctx.body().asString());
+            }
+            ctx.next();
+        });
+        router.get("/api/v1/instances/:id/analysis").handler(ctx -> {
+            if (leaksAvailable && LEAKING.equals(ctx.pathParam("id"))) {
+                ctx.json(analysis());
+            } else {
+                noEndpoint(ctx);
+            }
+        });
+        router.get("/api/v1/instances/:id/attribution").handler(ctx -> {
+            if (!leaksAvailable) {
+                noEndpoint(ctx);
+            } else if (LEAKING.equals(ctx.pathParam("id"))) {
+                ctx.json(attribution());
+            } else {
+                error(ctx, 404, "not_found", "no JFR snapshot from this instance");
+            }
+        });
+        router.get("/api/v1/alerts").handler(ctx -> ctx.json(new JsonObject()
+                .put("current", new JsonArray().add(new JsonObject().put("id", "a1").put("rule", "heap-leak")
+                        .put("service", "checkout").put("version", "1.5.0").put("signal", "heap").put("status", "firing")
+                        .put("severity", "critical").put("firingSince", Instant.now().minusSeconds(1200).toString())
+                        .put("finding", new JsonObject().put("verdict", "leak").put("confidence", 97)
+                                .put("slopePerHour", 450.0 * MIB).put("unit", "bytes").put("timeToExhaustionSeconds", 5400))))
+                .put("history", new JsonArray().add(new JsonObject().put("at", Instant.now().minusSeconds(1200).toString())
+                        .put("id", "a1").put("rule", "heap-leak").put("service", "checkout").put("from", "pending").put("to", "firing")))));
+        router.get("/api/v1/silences").handler(ctx -> ctx.json(new JsonObject().put("items", new JsonArray(List.copyOf(silences)))));
+        router.post("/api/v1/silences").handler(ctx -> {
+            JsonObject in = ctx.body().asJsonObject();
+            JsonObject s = new JsonObject().put("id", "s" + (silences.size() + 1)).put("matchers", in.getJsonArray("matchers"))
+                    .put("startsAt", Instant.now().toString()).put("endsAt", Instant.now().plusSeconds(7200).toString())
+                    .put("author", "tester").put("comment", in.getString("comment", "")).put("active", true).put("expired", false);
+            silences.add(s);
+            ctx.response().setStatusCode(201);
+            ctx.json(s);
+        });
+        router.delete("/api/v1/silences/:id").handler(ctx -> {
+            silences.removeIf(s -> s.getString("id").equals(ctx.pathParam("id")));
+            ctx.response().setStatusCode(204).end();
+        });
+        router.get("/api/v1/rules").handler(ctx -> ctx.json(new JsonObject().put("items", new JsonArray().add(new JsonObject()
+                .put("id", "heap-leak").put("name", "Heap leak").put("enabled", true).put("signal", "heap").put("severity", "critical")
+                .put("condition", new JsonObject().put("verdicts", new JsonArray().add("leak")).put("minConfidence", 80))
+                .put("for", "10m").put("channels", new JsonArray().add("ops-chat"))))));
+        router.get("/api/v1/channels").handler(ctx -> ctx.json(new JsonObject().put("items", new JsonArray().add(new JsonObject()
+                .put("id", "ops-chat").put("type", "slack").put("target", "https://chat.example").put("default", true)
+                .put("lastDelivery", new JsonObject().put("channel", "ops-chat").put("outcome", "delivered").put("statusCode", 200)
+                        .put("lastAttemptAt", Instant.now().minusSeconds(600).toString()).put("attempts", 1))))));
+        router.post("/api/v1/channels/:id/test").handler(ctx -> ctx.json(new JsonObject().put("channel", ctx.pathParam("id"))
+                .put("outcome", "delivered").put("statusCode", 200).put("attempts", 1)));
         router.get("/api/v1/instances").handler(this::instances);
         router.get("/api/v1/series").handler(this::series);
         router.get("/api/v1/leaks").handler(ctx -> {
@@ -40,6 +142,51 @@ final class FakeApi {
             }
         });
         router.route("/api/*").handler(FakeApi::noEndpoint);
+    }
+
+    private static JsonObject analysis() {
+        long end = System.currentTimeMillis() / STEP_MS * STEP_MS;
+        long start = end - (POINTS - 1) * STEP_MS;
+        double startValue = 120.0 * MIB;
+        double endValue = startValue + (POINTS - 1) * 4.0 * MIB;
+        double slope = 4.0 * MIB * 3_600_000 / STEP_MS;
+        long tte = (long) ((1024 * MIB - endValue) / slope * 3600);
+        JsonArray points = new JsonArray();
+        for (int i = 0; i < POINTS; i += 10) {
+            points.add(new JsonArray().add(start + i * STEP_MS).add(startValue + i * 4.0 * MIB));
+        }
+        JsonObject heap = new JsonObject().put("signal", "heap").put("series", "heap.after_gc").put("verdict", "leak")
+                .put("confidence", 97).put("slopePerHour", slope).put("unit", "bytes").put("timeToExhaustionSeconds", tte)
+                .put("message", "The old generation after GC grows 480 MiB/h; the heap is full in about 53 min.")
+                .put("evidence", new JsonObject().put("points", points)
+                        .put("fit", new JsonObject().put("start", Instant.ofEpochMilli(start).toString()).put("startValue", startValue)
+                                .put("end", Instant.ofEpochMilli(end).toString()).put("endValue", endValue).put("slopePerHour", slope))
+                        .put("slopeLowPerHour", slope * 0.95).put("slopeHighPerHour", slope * 1.05).put("pValue", 1e-9)
+                        .put("kendallTau", 0.98).put("reclaimingCollections", 12));
+        JsonObject threads = new JsonObject().put("signal", "threads").put("verdict", "ok").put("confidence", 90)
+                .put("slopePerHour", 0.0).put("unit", "threads").put("message", "Thread count is flat.");
+        return new JsonObject().put("instance", LEAKING).put("service", "checkout").put("version", "1.5.0")
+                .put("window", "1h").put("heapMaxBytes", 1024.0 * MIB).put("signals", new JsonArray().add(heap).add(threads));
+    }
+
+    private static JsonObject attribution() {
+        JsonObject chain = new JsonObject().put("label", "com.shop.Session via value").put("count", 88).put("children", new JsonArray());
+        JsonObject map = new JsonObject().put("label", "java.util.HashMap via SESSIONS").put("count", 88).put("children", new JsonArray().add(chain));
+        JsonObject root = new JsonObject().put("label", "GC root: Class Loader Data / Global Object Handle").put("count", 88)
+                .put("children", new JsonArray().add(map));
+        JsonObject tree = new JsonObject().put("label", "com.shop.Session").put("count", 88).put("children", new JsonArray().add(root));
+        JsonObject session = new JsonObject().put("className", "com.shop.Session").put("samples", 88).put("baselineSamples", 4)
+                .put("perSnapshot", 44.0).put("baselinePerSnapshot", 2.0).put("growthPerSnapshot", 42.0).put("share", 0.81)
+                .put("baselineShare", 0.17).put("newSinceBaseline", false)
+                .put("oldObjectStacks", new JsonArray().add(new JsonObject().put("stackHash", "b").put("samples", 66).put("weightBytes", 0)
+                        .put("frames", new JsonArray().add("com.shop.SessionCache.open(SessionCache.java:42)").add("com.shop.Api.login(Api.java:10)"))))
+                .put("allocationStacks", new JsonArray().add(new JsonObject().put("stackHash", "2c").put("samples", 2).put("weightBytes", 6_000_000)
+                        .put("frames", new JsonArray().add("com.shop.Session.<init>(Session.java:3)"))))
+                .put("referenceTree", tree);
+        Instant now = Instant.now();
+        return new JsonObject().put("instance", LEAKING).put("from", now.minusSeconds(3600).toString()).put("to", now.toString())
+                .put("baselineFrom", now.minusSeconds(7200).toString()).put("baselineTo", now.minusSeconds(3600).toString())
+                .put("snapshots", 6).put("baselineSnapshots", 6).put("classes", new JsonArray().add(session));
     }
 
     /** What query-api's ApiErrors.notFound answers for a route it does not have. */

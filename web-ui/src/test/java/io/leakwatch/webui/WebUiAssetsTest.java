@@ -15,7 +15,7 @@ class WebUiAssetsTest {
     /** Every script of the page; a new one belongs here so the no-HTML-injection check covers it. */
     private static final List<String> SCRIPTS = List.of("app.js", "js/api.js", "js/charts.js", "js/dom.js",
             "js/format.js", "js/route.js", "js/pages/fleet.js", "js/pages/service.js", "js/pages/instance.js",
-            "js/pages/leaks.js");
+            "js/pages/leaks.js", "js/pages/alerts.js");
 
     private static String asset(String name) throws IOException {
         try (InputStream in = WebUi.class.getClassLoader().getResourceAsStream(WebUi.WEB_ROOT + "/" + name)) {
@@ -57,7 +57,7 @@ class WebUiAssetsTest {
                     .doesNotContain("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function");
             all.append(js);
         }
-        assertThat(all).contains("/api/v1/instances", "/api/v1/series", "/api/v1/leaks", "/analysis",
+        assertThat(all).contains("/api/v1/instances", "/api/v1/series", "/api/v1/leaks", "/analysis", "/attribution", "/api/v1/silences", "Authorization",
                 "jvm.memory.used_after_last_gc", "jvm.thread.count", "jvm.buffer.memory.used", "process.memory.usage");
     }
 

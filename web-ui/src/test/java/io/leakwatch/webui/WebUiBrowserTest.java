@@ -48,7 +48,7 @@ class WebUiBrowserTest {
     private static final List<String> CHART_IDS = List.of("heap", "pools", "metaspace", "threads", "buffers", "rss");
 
     private static final Pattern EXPECTED_404 = Pattern.compile(
-            "/api/v1/(leaks|instances/[^/ ]+/analysis)\\?\\S* - Failed to load resource: the server responded with a status of 404");
+            "/api/v1/(leaks|instances/[^/ ]+/(analysis|attribution))\\?\\S* - Failed to load resource: the server responded with a status of 404");
 
     private static Vertx vertx;
     private static HttpServer server;
@@ -56,6 +56,8 @@ class WebUiBrowserTest {
     private static ChromeDriverService service;
     private static ChromeDriver driver;
     private static String base;
+    /** Chromium logs each 401/403 the token test provokes on purpose. */
+    private static volatile boolean expectAuthErrors;
 
     @BeforeAll
     static void start(@TempDir Path profile) throws Exception {
@@ -99,9 +101,8 @@ class WebUiBrowserTest {
 
     @BeforeEach
     void reset() {
-        API.emptyFleet = false;
-        API.leaksAvailable = false;
-        API.failingMetric = null;
+        API.reset();
+        expectAuthErrors = false;
         colorScheme("light");
         // A blank page first, so that each test's get() loads the UI afresh even when the hash is the same.
         driver.get("about:blank");
@@ -116,6 +117,7 @@ class WebUiBrowserTest {
                 // Chromium logs every 404 it fetches; the analysis endpoints answer 404 on purpose here.
                 .filter(m -> !EXPECTED_404.matcher(m).find())
                 .filter(m -> API.failingMetric == null || !m.contains("status of 500"))
+                .filter(m -> !expectAuthErrors || !(m.contains("status of 401") || m.contains("status of 403")))
                 .toList();
         assertThat(errors).as("browser console errors and warnings").isEmpty();
     }
@@ -215,6 +217,95 @@ class WebUiBrowserTest {
         waitFor(By.cssSelector("#leaks [data-state='unavailable']"));
         waitFor(By.cssSelector("#services a"));
         screenshot("fleet-dark");
+    }
+
+    @Test
+    void a401AsksForATokenWhichIsThenSentAndA403SaysAdminIsNeeded() throws IOException {
+        expectAuthErrors = true;
+        API.readToken = "read-secret";
+        API.adminToken = "admin-secret";
+        driver.get(base + "#/");
+        WebElement prompt = waitFor(By.id("token-prompt"));
+        assertThat(prompt.getText()).contains("needs an API token");
+        assertThat(driver.findElement(By.id("token")).getDomAttribute("open")).isNotNull();
+        screenshot("token-prompt");
+        WebElement input = driver.findElement(By.id("token-input"));
+        input.sendKeys("read-secret");
+        input.submit();
+        waitFor(By.cssSelector("#services a[href^='#/service/checkout']"));
+        assertThat(driver.findElement(By.id("token-prompt")).isDisplayed()).isFalse();
+        assertThat(API.authorized).contains("GET /api/v1/instances");
+
+        driver.get(base + "#/alerts");
+        waitFor(By.cssSelector("#channels button[data-channel='ops-chat']")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(driver.findElement(By.cssSelector("#channels .outcome")).getText())
+                .contains("needs an admin token"));
+        assertThat(API.received).noneMatch(r -> r.startsWith("POST /api/v1/channels"));
+        driver.executeScript("sessionStorage.clear()");
+    }
+
+    @Test
+    void aLeakingInstanceShowsItsForecastVerdictAndWhatIsGrowing() throws IOException {
+        API.leaksAvailable = true;
+        driver.get(base + "#/service/checkout");
+        WebElement bad = waitFor(By.cssSelector("#versions tr[data-version='1.5.0']"));
+        assertThat(bad.getDomAttribute("class")).isEqualTo("bad-version");
+        assertThat(bad.getText()).contains("leaking");
+        assertThat(driver.findElement(By.cssSelector("#versions tr[data-version='1.4.2']")).getDomAttribute("class")).isNull();
+        screenshot("service-versions");
+
+        driver.get(base + "#/instance/" + FakeApi.LEAKING);
+        assertChartsDrawn();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(legend("heap"))
+                .anySatisfy(s -> assertThat(s).startsWith("trend"))
+                .anySatisfy(s -> assertThat(s).startsWith("forecast").contains("1.0 GiB")));
+        assertThat(waitFor(By.id("forecast-note")).getText()).contains("heap limit", "1.0 GiB", "min");
+        WebElement verdict = waitFor(By.cssSelector("#analysis tr[data-signal='heap']"));
+        assertThat(verdict.getText()).contains("leak", "97", "480 MiB/h", "grows 480 MiB/h", "Mann–Kendall", "points");
+        WebElement cls = waitFor(By.cssSelector("#attribution-classes tr[data-class='com.shop.Session']"));
+        assertThat(cls.getText()).contains("88", "+42", "81.0 %");
+        assertThat(driver.findElement(By.cssSelector("#attribution .tree")).getText())
+                .contains("88 × GC root: Class Loader Data / Global Object Handle", "java.util.HashMap via SESSIONS");
+        assertThat(driver.findElement(By.id("attribution")).getText()).contains("com.shop.SessionCache.open(SessionCache.java:42)");
+        screenshot("instance-analysis");
+
+        WebElement baseline = driver.findElement(By.id("baseline"));
+        baseline.sendKeys("the 6h");
+        await().atMost(WAIT).until(() -> driver.getCurrentUrl().endsWith("#/instance/checkout-1?baseline=6h"));
+        waitFor(By.cssSelector("#attribution-classes tr[data-class='com.shop.Session']"));
+        assertThat(driver.executeScript("return document.getElementById('baseline').value")).isEqualTo("6h");
+
+        driver.get(base + "#/instance/checkout-2");
+        assertThat(waitFor(By.cssSelector("#attribution [data-state='empty']")).getText()).contains("jfr.enabled");
+    }
+
+    @Test
+    void theAlertsPageListsFiringAlertsAndCreatesAndExpiresASilence() throws IOException {
+        driver.get(base + "#/alerts");
+        WebElement firing = waitFor(By.cssSelector("#alerts-current tr[data-status='firing']"));
+        assertThat(firing.getText()).contains("firing", "critical", "heap-leak", "checkout", "1.5.0", "exhausted in 90 min");
+        assertThat(driver.findElement(By.id("rules")).getText()).contains("heap-leak", "verdict ∈ leak", "confidence ≥ 80");
+        assertThat(driver.findElement(By.id("channels")).getText()).contains("ops-chat", "delivered (200)");
+        assertThat(driver.findElement(By.id("alerts-history")).getText()).contains("pending", "firing");
+
+        driver.findElement(By.id("silence-matchers")).sendKeys("service=checkout, signal=heap");
+        WebElement duration = driver.findElement(By.id("silence-duration"));
+        duration.clear();
+        duration.sendKeys("2h");
+        driver.findElement(By.id("silence-comment")).sendKeys("fix deploying");
+        driver.findElement(By.cssSelector("#silence-form button[type='submit']")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(API.received).anySatisfy(r -> {
+            assertThat(r).startsWith("POST /api/v1/silences ");
+            assertThat(new io.vertx.core.json.JsonObject(r.substring("POST /api/v1/silences ".length()))).isEqualTo(
+                    new io.vertx.core.json.JsonObject().put("matchers", new io.vertx.core.json.JsonArray()
+                            .add("service=checkout").add("signal=heap")).put("duration", "2h").put("comment", "fix deploying"));
+        }));
+        WebElement expire = waitFor(By.cssSelector("#silences button[data-silence='s1']"));
+        assertThat(driver.findElement(By.id("silences")).getText()).contains("service=checkout, signal=heap", "fix deploying");
+        screenshot("alerts");
+        expire.click();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(API.received).anySatisfy(r -> assertThat(r).startsWith("DELETE /api/v1/silences/s1")));
+        waitFor(By.cssSelector("#silences [data-state='empty']"));
     }
 
     private static void assertChartsDrawn() {

@@ -1,7 +1,9 @@
 // LeakWatch UI entry: hash routing, the time range picker and auto-refresh. The pages (js/pages/) read
 // /api/v1/instances, /api/v1/series (jvm.memory.used_after_last_gc and the other JVM signals),
 // /api/v1/leaks and /api/v1/instances/{id}/analysis.
+import { getToken, setToken } from './js/api.js';
 import { el } from './js/dom.js';
+import { mountAlerts } from './js/pages/alerts.js';
 import { mountFleet } from './js/pages/fleet.js';
 import { mountInstance } from './js/pages/instance.js';
 import { mountService } from './js/pages/service.js';
@@ -34,7 +36,12 @@ function renderControls(state) {
   const crumbs = [el('a', { href: linkTo(state, 'fleet', null) }, 'Fleet')];
   if (state.page === 'service') crumbs.push(' › ', el('span', { 'aria-current': 'page' }, state.id));
   if (state.page === 'instance') crumbs.push(' › ', el('span', { 'aria-current': 'page' }, state.id));
+  if (state.page === 'alerts') crumbs.push(' › ', el('span', { 'aria-current': 'page' }, 'Alerts'));
   $('crumbs').replaceChildren(...crumbs);
+  $('nav-alerts').toggleAttribute('aria-current', state.page === 'alerts');
+  if (state.page === 'alerts') $('nav-alerts').setAttribute('aria-current', 'page');
+  $('nav-fleet').toggleAttribute('aria-current', state.page === 'fleet');
+  if (state.page === 'fleet') $('nav-fleet').setAttribute('aria-current', 'page');
 }
 
 /** Runs the page's loads; a newer load aborts the older one so late answers never overwrite. */
@@ -55,7 +62,8 @@ function mount() {
   renderControls(state);
   const root = $('view');
   const page = state.page === 'instance' ? mountInstance(root, state, navigate)
-    : state.page === 'service' ? mountService(root, state) : mountFleet(root, state);
+    : state.page === 'service' ? mountService(root, state)
+      : state.page === 'alerts' ? mountAlerts(root, state) : mountFleet(root, state);
   current = { ...page, page: state.page, id: state.id };
   document.title = page.title + ' · LeakWatch';
   // Moving to another page puts keyboard focus on its heading; a range change keeps focus where it was.
@@ -63,6 +71,36 @@ function mount() {
   load(false);
   clearInterval(timer);
   timer = state.refresh ? setInterval(() => { if (!document.hidden) load(true); }, AUTO_REFRESH_MS) : null;
+}
+
+/** The API token control: a 401 anywhere opens it with a prompt; saving a token reloads the view. */
+function setupToken() {
+  const box = $('token');
+  const input = $('token-input');
+  const mark = () => box.setAttribute('data-set', String(Boolean(getToken())));
+  mark();
+  window.addEventListener('leakwatch:unauthorized', () => {
+    $('token-prompt').hidden = false;
+    if (!box.open) {
+      box.open = true;
+      input.focus();
+    }
+  });
+  $('token-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    setToken(input.value);
+    input.value = '';
+    box.open = false;
+    $('token-prompt').hidden = true;
+    mark();
+    mount();
+  });
+  $('token-forget').addEventListener('click', () => {
+    setToken('');
+    input.value = '';
+    mark();
+    mount();
+  });
 }
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -88,6 +126,7 @@ document.addEventListener('DOMContentLoaded', () => {
     navigate({ ...state, refresh: !state.refresh });
   });
   $('refresh').addEventListener('click', () => load(true));
+  setupToken();
   window.addEventListener('hashchange', mount);
   // Chart colours follow the light or dark scheme; redraw when it flips.
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', mount);

@@ -78,6 +78,8 @@ export function drawChart(target, { title, lines, units, range, onZoom }) {
       } };
     if (l.style === 'points') Object.assign(s, { paths: () => null, points: { show: true, size: 6, fill: color, stroke: color } });
     if (l.style === 'dashed') Object.assign(s, { dash: [6, 4], width: 1 });
+    if (l.style === 'trend') Object.assign(s, { width: 2, points: { show: false } });
+    if (l.style === 'forecast') Object.assign(s, { dash: [10, 5], width: 2.5, points: { show: true, size: 8 } });
     series.push(s);
   });
   const axis = (scale, side, fmt) => ({ scale, side, stroke: t.fg, size: 72,

@@ -1,11 +1,14 @@
 // The URL hash holds the whole view, so a link pasted in a chat opens the same page, range and filter:
 //   #/                         fleet          #/service/<name>        #/instance/<service.instance.id>
+//   #/alerts                   alerts, silences, rules and channels
 // with ?range=15m|1h|6h|24h|7d, or ?from=<epoch ms>&to=<epoch ms>, and optionally &refresh=30s and &q=<filter>.
 
 export const RELATIVE_RANGES = ['15m', '1h', '6h', '24h', '7d'];
 const DEFAULT_RANGE = '1h';
 const SPAN_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 const MAX_ID = 256;
+/** Attribution baselines: a window before the range ('' = as long as the range). */
+export const BASELINES = ['1h', '6h', '24h', '7d'];
 
 function decode(part) {
   try { return decodeURIComponent(part).slice(0, MAX_ID); } catch (_) { return null; }
@@ -22,6 +25,8 @@ export function parseHash(hash) {
   if ((parts[0] === 'service' || parts[0] === 'instance') && parts.length === 2) {
     id = decode(parts[1]);
     if (id) page = parts[0];
+  } else if (parts[0] === 'alerts' && parts.length === 1) {
+    page = 'alerts';
   }
   const from = Number(params.get('from'));
   const to = Number(params.get('to'));
@@ -32,12 +37,15 @@ export function parseHash(hash) {
     const r = params.get('range');
     range = { kind: 'relative', span: RELATIVE_RANGES.includes(r) ? r : DEFAULT_RANGE };
   }
-  return { page, id, range, refresh: params.get('refresh') === '30s', q: (params.get('q') || '').slice(0, 100) };
+  const baseline = params.get('baseline');
+  return { page, id, range, refresh: params.get('refresh') === '30s', q: (params.get('q') || '').slice(0, 100),
+    baseline: BASELINES.includes(baseline) ? baseline : '' };
 }
 
 export function formatHash(state) {
   let path = '/';
   if (state.page === 'service' || state.page === 'instance') path = '/' + state.page + '/' + encodeURIComponent(state.id);
+  if (state.page === 'alerts') path = '/alerts';
   const params = new URLSearchParams();
   if (state.range.kind === 'absolute') {
     params.set('from', String(state.range.from));
@@ -47,13 +55,14 @@ export function formatHash(state) {
   }
   if (state.refresh) params.set('refresh', '30s');
   if (state.q) params.set('q', state.q);
+  if (state.baseline && state.page === 'instance') params.set('baseline', state.baseline);
   const query = params.toString();
   return '#' + path + (query ? '?' + query : '');
 }
 
 /** Link to another page keeping the time range and refresh setting. */
 export function linkTo(state, page, id) {
-  return formatHash({ ...state, page, id, q: '' });
+  return formatHash({ ...state, page, id, q: '', baseline: '' });
 }
 
 function spanMs(span) {
