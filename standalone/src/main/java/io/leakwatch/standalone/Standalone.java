@@ -150,8 +150,9 @@ final class Standalone implements AutoCloseable {
     private static Store openStore(StandaloneConfig config, PrintStream out) throws Exception {
         if (!config.embedded()) {
             out.println("leakwatch: store: ClickHouse server at " + config.clickhouseUrl());
-            return Store.open(StoreConfig.server(config.clickhouseUrl(), config.clickhouseUser(),
-                    config.clickhousePassword(), config.clickhouseDatabase()));
+            StoreConfig server = StoreConfig.server(config.clickhouseUrl(), config.clickhouseUser(),
+                    config.clickhousePassword(), config.clickhouseDatabase());
+            return Store.open(config.clickhouseCluster().isBlank() ? server : server.withCluster(config.clickhouseCluster()));
         }
         Path library = config.chdbLibrary() != null ? config.chdbLibrary() : ChdbLibrary.locate();
         Path dataDir = config.dataDir().toAbsolutePath();

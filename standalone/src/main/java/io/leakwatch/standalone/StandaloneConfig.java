@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param clickhouseDatabase   database for {@code clickhouseUrl}
  * @param analysisMinWindow    the leak analysis' minimum window; shorter than 60m compresses its time scale
  * @param allowUnauthenticated serve the API beyond loopback without tokens
+ * @param clickhouseCluster    cluster name for {@code clickhouseUrl}: replicated local tables plus
+ *                             Distributed tables, migrations ON CLUSTER; empty = a single server
  */
 record StandaloneConfig(
         Path dataDir,
@@ -37,7 +39,8 @@ record StandaloneConfig(
         String clickhousePassword,
         String clickhouseDatabase,
         Duration analysisMinWindow,
-        boolean allowUnauthenticated) {
+        boolean allowUnauthenticated,
+        String clickhouseCluster) {
 
     boolean embedded() {
         return clickhouseUrl == null || clickhouseUrl.isBlank();
@@ -53,6 +56,7 @@ record StandaloneConfig(
         return "StandaloneConfig[dataDir=" + dataDir + ", bind=" + bind + ", httpPort=" + httpPort
                 + ", otlpPort=" + otlpPort + ", clickhouseHttpPort=" + clickhouseHttpPort
                 + ", kafka=" + (kafkaEnabled() ? kafkaBootstrapServers : "off")
-                + ", store=" + (embedded() ? "embedded" : clickhouseUrl) + "]";
+                + ", store=" + (embedded() ? "embedded" : clickhouseUrl)
+                + (clickhouseCluster == null || clickhouseCluster.isBlank() ? "" : " cluster " + clickhouseCluster) + "]";
     }
 }

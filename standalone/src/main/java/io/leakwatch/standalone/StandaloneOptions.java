@@ -69,6 +69,11 @@ final class StandaloneOptions {
                     + "scale (at least 5m). Default: 60m, and 10m for the demo so its leaks show within minutes.")
     String analysisMinWindow;
 
+    @Option(names = "--clickhouse-cluster", paramLabel = "NAME", defaultValue = "",
+            description = "ClickHouse cluster of --clickhouse-url: replicated tables, Distributed tables sharded by "
+                    + "instance, migrations ON CLUSTER. Default: a single server.")
+    String clickhouseCluster;
+
     @Option(names = "--allow-unauthenticated", defaultValue = "false",
             description = "Serve the API on a non-loopback --bind without tokens (LEAKWATCH_API_TOKENS, "
                     + "LEAKWATCH_ADMIN_TOKENS). Default: refuse.")
@@ -85,7 +90,8 @@ final class StandaloneOptions {
         Duration minWindow = analysisMinWindow.isBlank() ? defaultAnalysisMinWindow : minutes(analysisMinWindow);
         return new StandaloneConfig(dataDir, bind, httpPort, otlpPort, clickhouseHttpPort,
                 kafkaBootstrapServers.trim(), kafkaTopic, kafkaGroupId, chdbLibrary, clickhouseUrl.trim(), clickhouseUser,
-                clickhousePassword, clickhouseDatabase, minWindow, allowUnauthenticated);
+                clickhousePassword, clickhouseDatabase, minWindow, allowUnauthenticated,
+                clickhouseCluster.trim());
     }
 
     private static Duration minutes(String text) {

@@ -38,7 +38,7 @@ public final class Store implements AutoCloseable {
                     config.poolSize());
         };
         try {
-            Migrations.apply(engine, Schema.migrations(config.ttlDays()));
+            Migrations.apply(engine, Schema.migrations(config.ttlDays()), config.topology());
         } catch (RuntimeException e) {
             engine.close();
             throw e;

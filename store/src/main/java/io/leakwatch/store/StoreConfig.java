@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param database    server: database holding LeakWatch's tables
  * @param poolSize    embedded: chDB connections (parallel statements); server: HTTP connections
  * @param ttlDays     days raw points and rollups are kept
+ * @param cluster     server: ClickHouse cluster name ({@code remote_servers}) to lay the schema out on as
+ *                    replicated local tables behind distributed ones, or {@code null} for a single server
  */
 public record StoreConfig(Mode mode, Path dataDir, Path chdbLibrary, String url, String user, String password,
-                          String database, int poolSize, int ttlDays) {
+                          String database, int poolSize, int ttlDays, String cluster) {
     public static final int DEFAULT_POOL_SIZE = 4;
     public static final int DEFAULT_TTL_DAYS = 30;
 
@@ -44,6 +46,20 @@ public record StoreConfig(Mode mode, Path dataDir, Path chdbLibrary, String url,
         if (ttlDays < 1 || ttlDays > 3650) {
             throw new IllegalArgumentException("ttlDays must be 1..3650, got " + ttlDays);
         }
+        if (cluster != null) {
+            if (mode == Mode.EMBEDDED) {
+                throw new IllegalArgumentException("a cluster needs server mode; the embedded engine is one node");
+            }
+            if (!cluster.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+                throw new IllegalArgumentException("cluster must be a plain identifier, got " + cluster);
+            }
+        }
+    }
+
+    /** Without a cluster (a single node). */
+    public StoreConfig(Mode mode, Path dataDir, Path chdbLibrary, String url, String user, String password,
+                       String database, int poolSize, int ttlDays) {
+        this(mode, dataDir, chdbLibrary, url, user, password, database, poolSize, ttlDays, null);
     }
 
     /** Embedded engine with default pool size and TTL. */
@@ -59,11 +75,23 @@ public record StoreConfig(Mode mode, Path dataDir, Path chdbLibrary, String url,
     }
 
     public StoreConfig withPoolSize(int size) {
-        return new StoreConfig(mode, dataDir, chdbLibrary, url, user, password, database, size, ttlDays);
+        return new StoreConfig(mode, dataDir, chdbLibrary, url, user, password, database, size, ttlDays, cluster);
     }
 
     public StoreConfig withTtlDays(int days) {
-        return new StoreConfig(mode, dataDir, chdbLibrary, url, user, password, database, poolSize, days);
+        return new StoreConfig(mode, dataDir, chdbLibrary, url, user, password, database, poolSize, days, cluster);
+    }
+
+    /** The same server laid out on cluster {@code name}; {@code null} for a single server. */
+    public StoreConfig withCluster(String name) {
+        return new StoreConfig(mode, dataDir, chdbLibrary, url, user, password, database, poolSize, ttlDays, name);
+    }
+
+    /** Where the schema lives, for {@link io.leakwatch.store.schema.Migrations#apply}. */
+    public io.leakwatch.store.schema.Topology topology() {
+        return cluster == null
+                ? io.leakwatch.store.schema.Topology.singleNode()
+                : io.leakwatch.store.schema.Topology.cluster(cluster, database);
     }
 
     /** Never prints the password. */
@@ -71,6 +99,7 @@ public record StoreConfig(Mode mode, Path dataDir, Path chdbLibrary, String url,
     public String toString() {
         return mode == Mode.EMBEDDED
                 ? "StoreConfig[embedded, dataDir=" + dataDir + ", lib=" + chdbLibrary + ", pool=" + poolSize + ", ttlDays=" + ttlDays + "]"
-                : "StoreConfig[server, url=" + url + ", user=" + user + ", database=" + database + ", pool=" + poolSize + ", ttlDays=" + ttlDays + "]";
+                : "StoreConfig[server, url=" + url + ", user=" + user + ", database=" + database
+                        + (cluster == null ? "" : ", cluster=" + cluster) + ", pool=" + poolSize + ", ttlDays=" + ttlDays + "]";
     }
 }

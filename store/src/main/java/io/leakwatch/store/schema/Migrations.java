@@ -19,18 +19,32 @@ import java.util.Set;
 public final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
+    /** The migration record; on a cluster it is replicated and distributed like every other table. */
+    public static final String SCHEMA_MIGRATIONS_DDL = """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version     UInt32,
+                description String,
+                applied_at  DateTime64(3, 'UTC') DEFAULT now64(3)
+            ) ENGINE = ReplacingMergeTree ORDER BY version
+            """;
+
     private Migrations() {
     }
 
-    /** Applies what is missing; returns the versions applied by this call. */
+    /** Applies what is missing on a single node; returns the versions applied by this call. */
     public static List<Integer> apply(ClickHouseEngine engine, List<Migration> migrations) {
-        engine.execute("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version     UInt32,
-                    description String,
-                    applied_at  DateTime64(3, 'UTC') DEFAULT now64(3)
-                ) ENGINE = ReplacingMergeTree ORDER BY version
-                """, Map.of());
+        return apply(engine, migrations, Topology.singleNode());
+    }
+
+    /**
+     * Applies what is missing in the form {@code topology} needs (on a cluster: {@code ON CLUSTER}, so one
+     * process migrates every node); returns the versions applied by this call.
+     */
+    public static List<Integer> apply(ClickHouseEngine engine, List<Migration> migrations, Topology topology) {
+        for (String statement : topology.statements(SCHEMA_MIGRATIONS_DDL)) {
+            engine.execute(statement, Map.of());
+        }
+        migrations = topology.apply(migrations);
         Set<Integer> applied = appliedVersions(engine);
         List<Integer> done = new java.util.ArrayList<>();
         for (Migration m : migrations) {

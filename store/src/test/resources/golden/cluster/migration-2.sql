@@ -1,0 +1,115 @@
+-- migration 2: JFR snapshots, old-object samples, allocation samples, GC summaries, stacks
+
+CREATE TABLE IF NOT EXISTS leakwatch.jfr_snapshots_local ON CLUSTER leakwatch_cluster (
+    snapshot_id      String,
+    start_ts         DateTime64(3, 'UTC'),
+    end_ts           DateTime64(3, 'UTC'),
+    service          LowCardinality(String),
+    version          LowCardinality(String),
+    instance         LowCardinality(String),
+    host             LowCardinality(String),
+    resource         Map(LowCardinality(String), String) CODEC(ZSTD(3)),
+    compressed_bytes UInt64,
+    jfr_bytes        UInt64,
+    old_objects      UInt32,
+    alloc_samples    UInt32,
+    gc_events        UInt32,
+    stacks           UInt32
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/jfr_snapshots', '{replica}')
+PARTITION BY toDate(end_ts)
+ORDER BY (instance, end_ts, snapshot_id)
+TTL toDateTime(end_ts) + INTERVAL 30 DAY
+SETTINGS replicated_deduplication_window = 10000, ttl_only_drop_parts = 1
+;
+
+CREATE TABLE IF NOT EXISTS leakwatch.jfr_snapshots ON CLUSTER leakwatch_cluster AS leakwatch.jfr_snapshots_local
+ENGINE = Distributed(leakwatch_cluster, leakwatch, jfr_snapshots_local, cityHash64(instance))
+;
+
+CREATE TABLE IF NOT EXISTS leakwatch.jfr_old_objects_local ON CLUSTER leakwatch_cluster (
+    ts               DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    snapshot_id      String CODEC(ZSTD(1)),
+    service          LowCardinality(String),
+    version          LowCardinality(String),
+    instance         LowCardinality(String),
+    class            LowCardinality(String),
+    allocation_ts    DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
+    age_ms           Int64 CODEC(T64, ZSTD(1)),
+    array_size       Int32,
+    heap_used        UInt64 CODEC(T64, ZSTD(1)),
+    stack_hash       Int64,
+    root_type        LowCardinality(String),
+    root_system      LowCardinality(String),
+    root_description String CODEC(ZSTD(3)),
+    ref_chain        Array(String) CODEC(ZSTD(3))
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/jfr_old_objects', '{replica}')
+PARTITION BY toDate(ts)
+ORDER BY (instance, ts, class)
+TTL toDateTime(ts) + INTERVAL 30 DAY
+SETTINGS replicated_deduplication_window = 10000, ttl_only_drop_parts = 1
+;
+
+CREATE TABLE IF NOT EXISTS leakwatch.jfr_old_objects ON CLUSTER leakwatch_cluster AS leakwatch.jfr_old_objects_local
+ENGINE = Distributed(leakwatch_cluster, leakwatch, jfr_old_objects_local, cityHash64(instance))
+;
+
+CREATE TABLE IF NOT EXISTS leakwatch.jfr_alloc_samples_local ON CLUSTER leakwatch_cluster (
+    ts               DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    snapshot_id      String CODEC(ZSTD(1)),
+    service          LowCardinality(String),
+    version          LowCardinality(String),
+    instance         LowCardinality(String),
+    class            LowCardinality(String),
+    weight           UInt64 CODEC(T64, ZSTD(1)),
+    stack_hash       Int64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/jfr_alloc_samples', '{replica}')
+PARTITION BY toDate(ts)
+ORDER BY (instance, ts, class)
+TTL toDateTime(ts) + INTERVAL 30 DAY
+SETTINGS replicated_deduplication_window = 10000, ttl_only_drop_parts = 1
+;
+
+CREATE TABLE IF NOT EXISTS leakwatch.jfr_alloc_samples ON CLUSTER leakwatch_cluster AS leakwatch.jfr_alloc_samples_local
+ENGINE = Distributed(leakwatch_cluster, leakwatch, jfr_alloc_samples_local, cityHash64(instance))
+;
+
+CREATE TABLE IF NOT EXISTS leakwatch.jfr_gc_local ON CLUSTER leakwatch_cluster (
+    ts               DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    snapshot_id      String CODEC(ZSTD(1)),
+    service          LowCardinality(String),
+    version          LowCardinality(String),
+    instance         LowCardinality(String),
+    gc_id            UInt32,
+    gc_name          LowCardinality(String),
+    cause            LowCardinality(String),
+    heap_before      UInt64,
+    heap_after       UInt64,
+    pause_ms         Float64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/jfr_gc', '{replica}')
+PARTITION BY toDate(ts)
+ORDER BY (instance, ts)
+TTL toDateTime(ts) + INTERVAL 30 DAY
+SETTINGS replicated_deduplication_window = 10000, ttl_only_drop_parts = 1
+;
+
+CREATE TABLE IF NOT EXISTS leakwatch.jfr_gc ON CLUSTER leakwatch_cluster AS leakwatch.jfr_gc_local
+ENGINE = Distributed(leakwatch_cluster, leakwatch, jfr_gc_local, cityHash64(instance))
+;
+
+CREATE TABLE IF NOT EXISTS leakwatch.jfr_stacks_local ON CLUSTER leakwatch_cluster (
+    stack_hash       Int64,
+    frames           Array(String) CODEC(ZSTD(3)),
+    last_seen        DateTime64(3, 'UTC')
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/jfr_stacks', '{replica}', last_seen)
+ORDER BY stack_hash
+TTL toDateTime(last_seen) + INTERVAL 30 DAY
+;
+
+CREATE TABLE IF NOT EXISTS leakwatch.jfr_stacks ON CLUSTER leakwatch_cluster AS leakwatch.jfr_stacks_local
+ENGINE = Distributed(leakwatch_cluster, leakwatch, jfr_stacks_local, cityHash64(stack_hash))
+;
