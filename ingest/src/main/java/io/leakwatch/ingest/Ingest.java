@@ -52,24 +52,34 @@ public final class Ingest implements AutoCloseable {
      */
     public static Future<Ingest> start(Vertx vertx, IngestConfig config, MetricWriter writer, BooleanSupplier storeReady,
                                        JfrSnapshotSink jfrSink, JfrIngestConfig jfrConfig) {
+        return start(vertx, config, writer, storeReady, jfrSink, jfrConfig, IngestTelemetry.noop());
+    }
+
+    /**
+     * As {@link #start(Vertx, IngestConfig, MetricWriter, BooleanSupplier, JfrSnapshotSink, JfrIngestConfig)},
+     * with every part reporting its own metrics to {@code telemetry} (e.g.
+     * {@code IngestTelemetry.create(sdkMeterProvider)}); the caller owns the meter provider and its export.
+     */
+    public static Future<Ingest> start(Vertx vertx, IngestConfig config, MetricWriter writer, BooleanSupplier storeReady,
+                                       JfrSnapshotSink jfrSink, JfrIngestConfig jfrConfig, IngestTelemetry telemetry) {
         OtlpMetricsDecoder decoder = new OtlpMetricsDecoder(config.limits());
         KafkaMetricsConsumer[] kafka = new KafkaMetricsConsumer[1];
         KafkaJfrConsumer[] jfrKafka = new KafkaJfrConsumer[1];
         BooleanSupplier ready = () -> storeReady.getAsBoolean() && (kafka[0] == null || kafka[0].joinedGroup())
                 && (jfrKafka[0] == null || jfrKafka[0].joinedGroup());
-        OtlpHttpReceiver receiver = new OtlpHttpReceiver(vertx, config.http(), decoder, writer, ready);
+        OtlpHttpReceiver receiver = new OtlpHttpReceiver(vertx, config.http(), decoder, writer, ready, telemetry);
         JfrSnapshotDecoder jfrDecoder = jfrSink == null ? null
                 : new JfrSnapshotDecoder(jfrConfig == null ? JfrIngestConfig.defaults() : jfrConfig);
-        JfrHttpReceiver jfrHttp = jfrSink == null ? null : new JfrHttpReceiver(vertx, jfrDecoder, jfrSink);
+        JfrHttpReceiver jfrHttp = jfrSink == null ? null : new JfrHttpReceiver(vertx, jfrDecoder, jfrSink, telemetry);
         if (jfrHttp != null) {
             receiver.mount(jfrHttp::mount);
         }
         return receiver.listen()
                 .map(port -> {
                     if (config.kafka().enabled()) {
-                        kafka[0] = KafkaMetricsConsumer.start(config.kafka(), decoder, writer);
+                        kafka[0] = KafkaMetricsConsumer.start(config.kafka(), decoder, writer, telemetry);
                         if (jfrSink != null) {
-                            jfrKafka[0] = KafkaJfrConsumer.start(config.kafka(), jfrDecoder, jfrSink);
+                            jfrKafka[0] = KafkaJfrConsumer.start(config.kafka(), jfrDecoder, jfrSink, telemetry);
                         }
                     } else {
                         LOG.info("No Kafka brokers configured: OTLP/HTTP only");

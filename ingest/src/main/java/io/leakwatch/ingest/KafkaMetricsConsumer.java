@@ -88,11 +88,13 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaMetricsConsumer.class);
     private static final Duration NOT_ASSIGNED_WARNING_AFTER = Duration.ofSeconds(15);
     private static final Duration DLQ_SEND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration LAG_REPORT_INTERVAL = Duration.ofSeconds(1);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final IngestConfig.KafkaConfig config;
     private final OtlpMetricsDecoder decoder;
     private final MetricWriter writer;
+    private final IngestTelemetry telemetry;
     private final Thread thread;
     private final String clientId = "leakwatch-ingest-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -101,19 +103,22 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
     private final AtomicLong rowsWritten = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong storeRetries = new AtomicLong();
+    private long lastLagReportNanos;
     private volatile int assignedPartitions;
     private volatile boolean joinedGroup;
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
 
-    private KafkaMetricsConsumer(IngestConfig.KafkaConfig config, OtlpMetricsDecoder decoder, MetricWriter writer) {
+    private KafkaMetricsConsumer(IngestConfig.KafkaConfig config, OtlpMetricsDecoder decoder, MetricWriter writer,
+                                 IngestTelemetry telemetry) {
         if (!config.enabled()) {
             throw new IllegalArgumentException("Kafka consumer needs kafka.bootstrapServers");
         }
         this.config = config;
         this.decoder = decoder;
         this.writer = writer;
+        this.telemetry = telemetry;
         this.thread = new Thread(this::run, THREAD_NAME);
         this.thread.setDaemon(true);
     }
@@ -121,7 +126,13 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
     /** Creates the consumer and starts its thread; it connects and joins the group in the background. */
     public static KafkaMetricsConsumer start(IngestConfig.KafkaConfig config, OtlpMetricsDecoder decoder,
                                              MetricWriter writer) {
-        KafkaMetricsConsumer c = new KafkaMetricsConsumer(config, decoder, writer);
+        return start(config, decoder, writer, IngestTelemetry.noop());
+    }
+
+    /** As {@link #start(IngestConfig.KafkaConfig, OtlpMetricsDecoder, MetricWriter)}, reporting to {@code telemetry}. */
+    public static KafkaMetricsConsumer start(IngestConfig.KafkaConfig config, OtlpMetricsDecoder decoder,
+                                             MetricWriter writer, IngestTelemetry telemetry) {
+        KafkaMetricsConsumer c = new KafkaMetricsConsumer(config, decoder, writer, telemetry);
         c.thread.start();
         return c;
     }
@@ -225,9 +236,11 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
                         if (state != null) {
                             state.buffer.addAll(records.records(tp));
                             recordsConsumed.addAndGet(records.records(tp).size());
+                            telemetry.recordsReceived(IngestTelemetry.Source.KAFKA_METRICS, records.records(tp).size());
                         }
                     }
                     processPartitions();
+                    reportLag();
                     if (lastError != null) {
                         LOG.info("Kafka metrics consumer recovered");
                         lastError = null;
@@ -273,6 +286,21 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
                 producer.close(config.closeTimeout());
             }
             LOG.info("Kafka metrics consumer stopped");
+        }
+    }
+
+    /**
+     * At most once a second: the lag the client already knows from its last fetch (no broker round trip;
+     * a partition not fetched yet has no known lag and is skipped).
+     */
+    private void reportLag() {
+        long now = System.nanoTime();
+        if (now - lastLagReportNanos < LAG_REPORT_INTERVAL.toNanos()) {
+            return;
+        }
+        lastLagReportNanos = now;
+        for (TopicPartition tp : partitions.keySet()) {
+            consumer.currentLag(tp).ifPresent(lag -> telemetry.lag(tp.topic(), tp.partition(), lag));
         }
     }
 
@@ -362,6 +390,7 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
             try {
                 DecodedMetrics decoded = decoder.decodeProtobuf(r.value());
                 batch.rows.addAll(decoded.rows());
+                telemetry.pointsRejected(IngestTelemetry.Source.KAFKA_METRICS, decoded.rejectedPoints());
                 if (decoded.rejectedPoints() > 0) {
                     LOG.debug("{} points refused in {}-{}@{}: {}", decoded.rejectedPoints(), r.topic(), r.partition(),
                             r.offset(), decoded.rejectionReason());
@@ -380,7 +409,16 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
         try {
             sendDeadLetters(b.deadLetters);
             if (!b.rows.isEmpty()) {
-                writer.write(b.rows, token);
+                long t0 = System.nanoTime();
+                try {
+                    writer.write(b.rows, token);
+                } catch (RuntimeException e) {
+                    telemetry.insertFailed(IngestTelemetry.Source.KAFKA_METRICS, System.nanoTime() - t0);
+                    throw e;
+                }
+                // A replay that ClickHouse drops by its token is counted here too: "rows" means rows sent
+                // in successful inserts, which is what bounds the store's load.
+                telemetry.inserted(IngestTelemetry.Source.KAFKA_METRICS, b.rows.size(), System.nanoTime() - t0);
             }
             if (s.attempts > 0) {
                 LOG.info("Batch {} written after {} retries", token, s.attempts);
@@ -417,6 +455,7 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
     private void retryLater(PartitionState s, String token, String reason) {
         s.attempts++;
         storeRetries.incrementAndGet();
+        telemetry.storeRetry(IngestTelemetry.Source.KAFKA_METRICS);
         Duration wait = backoff(s.attempts);
         s.nextAttemptNanos = System.nanoTime() + wait.toNanos();
         consumer.pause(List.of(s.tp));
@@ -464,6 +503,7 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
         for (DeadLetter d : pending) {
             d.sent = true;
             deadLettered.incrementAndGet();
+            telemetry.deadLettered(IngestTelemetry.Source.KAFKA_METRICS, 1);
             LOG.warn("Record {}-{}@{} sent to {}: {}", d.record.topic(), d.record.partition(), d.record.offset(),
                     config.dlqTopic(), d.reason);
         }
@@ -539,6 +579,7 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
             // Unwritten batches are abandoned: their offsets were never committed past, and the intent
             // in the committed metadata lets the next owner replay them with the same token.
             revoked.forEach(partitions::remove);
+            revoked.forEach(tp -> telemetry.forgetLag(tp.topic(), tp.partition()));
             assignedPartitions = partitions.size();
             if (!revoked.isEmpty()) {
                 LOG.info("Kafka metrics consumer revoked {}", revoked);

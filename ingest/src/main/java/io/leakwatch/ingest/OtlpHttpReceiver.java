@@ -58,6 +58,7 @@ public final class OtlpHttpReceiver {
     private final OtlpMetricsDecoder decoder;
     private final MetricWriter writer;
     private final BooleanSupplier ready;
+    private final IngestTelemetry telemetry;
     private final WorkerExecutor workers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong rowsWritten = new AtomicLong();
@@ -70,6 +71,13 @@ public final class OtlpHttpReceiver {
      */
     public OtlpHttpReceiver(Vertx vertx, IngestConfig.HttpConfig config, OtlpMetricsDecoder decoder,
                             MetricWriter writer, BooleanSupplier ready) {
+        this(vertx, config, decoder, writer, ready, IngestTelemetry.noop());
+    }
+
+    /** As the other constructor, reporting requests, inserts and refused points to {@code telemetry}. */
+    public OtlpHttpReceiver(Vertx vertx, IngestConfig.HttpConfig config, OtlpMetricsDecoder decoder,
+                            MetricWriter writer, BooleanSupplier ready, IngestTelemetry telemetry) {
+        this.telemetry = telemetry;
         this.vertx = vertx;
         this.config = config;
         this.decoder = decoder;
@@ -168,13 +176,23 @@ public final class OtlpHttpReceiver {
     }
 
     private DecodedMetrics decodeAndWrite(byte[] bytes, boolean gzip, boolean json) {
+        telemetry.recordsReceived(IngestTelemetry.Source.HTTP_METRICS, 1);
         byte[] payload = gzip ? BoundedGunzip.gunzip(bytes, decoder.limits().maxPayloadBytes()) : bytes;
         DecodedMetrics decoded = json ? decoder.decodeJson(payload) : decoder.decodeProtobuf(payload);
         if (!decoded.rows().isEmpty()) {
-            writer.write(decoded.rows(), "otlp-http-" + sha256(payload));
+            String token = "otlp-http-" + sha256(payload);
+            long t0 = System.nanoTime();
+            try {
+                writer.write(decoded.rows(), token);
+            } catch (RuntimeException e) {
+                telemetry.insertFailed(IngestTelemetry.Source.HTTP_METRICS, System.nanoTime() - t0);
+                throw e;
+            }
+            telemetry.inserted(IngestTelemetry.Source.HTTP_METRICS, decoded.rows().size(), System.nanoTime() - t0);
             rowsWritten.addAndGet(decoded.rows().size());
         }
         pointsRejected.addAndGet(decoded.rejectedPoints());
+        telemetry.pointsRejected(IngestTelemetry.Source.HTTP_METRICS, decoded.rejectedPoints());
         return decoded;
     }
 

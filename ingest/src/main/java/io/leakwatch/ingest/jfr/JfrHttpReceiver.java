@@ -1,5 +1,6 @@
 package io.leakwatch.ingest.jfr;
 
+import io.leakwatch.ingest.IngestTelemetry;
 import io.leakwatch.ingest.PayloadRejectedException;
 import io.leakwatch.store.StoreException;
 import io.leakwatch.store.jfr.JfrSnapshotRows;
@@ -44,12 +45,19 @@ public final class JfrHttpReceiver {
 
     private final JfrSnapshotDecoder decoder;
     private final JfrSnapshotSink sink;
+    private final IngestTelemetry telemetry;
     private final WorkerExecutor workers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong snapshotsWritten = new AtomicLong();
     private final AtomicLong snapshotsRejected = new AtomicLong();
 
     public JfrHttpReceiver(Vertx vertx, JfrSnapshotDecoder decoder, JfrSnapshotSink sink) {
+        this(vertx, decoder, sink, IngestTelemetry.noop());
+    }
+
+    /** As the other constructor, reporting snapshots and inserts to {@code telemetry}. */
+    public JfrHttpReceiver(Vertx vertx, JfrSnapshotDecoder decoder, JfrSnapshotSink sink, IngestTelemetry telemetry) {
+        this.telemetry = telemetry;
         this.decoder = decoder;
         this.sink = sink;
         this.workers = vertx.createSharedWorkerExecutor("leakwatch-jfr-http", decoder.config().workerThreads());
@@ -115,9 +123,18 @@ public final class JfrHttpReceiver {
     }
 
     private JfrSnapshotRows decodeAndWrite(byte[] bytes) {
+        telemetry.recordsReceived(IngestTelemetry.Source.HTTP_JFR, 1);
         JfrEnvelope envelope = JfrEnvelopeCodec.decode(bytes, decoder.config().maxEnvelopeBytes());
         JfrSnapshotRows rows = decoder.decode(envelope);
-        sink.write(List.of(rows), "jfr-http-" + rows.snapshotId());
+        long t0 = System.nanoTime();
+        try {
+            sink.write(List.of(rows), "jfr-http-" + rows.snapshotId());
+        } catch (RuntimeException e) {
+            telemetry.insertFailed(IngestTelemetry.Source.HTTP_JFR, System.nanoTime() - t0);
+            throw e;
+        }
+        telemetry.inserted(IngestTelemetry.Source.HTTP_JFR, 1, System.nanoTime() - t0);
+        telemetry.jfrSnapshots(IngestTelemetry.Source.HTTP_JFR, 1, true);
         snapshotsWritten.incrementAndGet();
         return rows;
     }
@@ -144,6 +161,7 @@ public final class JfrHttpReceiver {
 
     private void rejected(RoutingContext ctx, int status, String reason) {
         snapshotsRejected.incrementAndGet();
+        telemetry.jfrSnapshots(IngestTelemetry.Source.HTTP_JFR, 1, false);
         LOG.info("JFR snapshot refused ({}): {}", status, reason);
         error(ctx, status, reason);
     }

@@ -1,6 +1,7 @@
 package io.leakwatch.ingest.jfr;
 
 import io.leakwatch.ingest.IngestConfig;
+import io.leakwatch.ingest.IngestTelemetry;
 import io.leakwatch.ingest.PayloadRejectedException;
 import io.leakwatch.store.StoreException;
 import io.leakwatch.store.jfr.JfrSnapshotRows;
@@ -100,6 +101,7 @@ public final class KafkaJfrConsumer implements AutoCloseable {
     private final IngestConfig.KafkaConfig config;
     private final JfrSnapshotDecoder decoder;
     private final JfrSnapshotSink writer;
+    private final IngestTelemetry telemetry;
     private final java.util.concurrent.ExecutorService parsers;
     private final Thread thread;
     private final String clientId = "leakwatch-ingest-jfr-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
@@ -115,13 +117,15 @@ public final class KafkaJfrConsumer implements AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
 
-    private KafkaJfrConsumer(IngestConfig.KafkaConfig config, JfrSnapshotDecoder decoder, JfrSnapshotSink writer) {
+    private KafkaJfrConsumer(IngestConfig.KafkaConfig config, JfrSnapshotDecoder decoder, JfrSnapshotSink writer,
+                             IngestTelemetry telemetry) {
         if (!config.enabled()) {
             throw new IllegalArgumentException("Kafka consumer needs kafka.bootstrapServers");
         }
         this.config = config;
         this.decoder = decoder;
         this.writer = writer;
+        this.telemetry = telemetry;
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
         this.parsers = java.util.concurrent.Executors.newFixedThreadPool(decoder.config().workerThreads(), r -> {
             Thread t = new Thread(r, "leakwatch-jfr-parse-" + n.incrementAndGet());
@@ -135,7 +139,13 @@ public final class KafkaJfrConsumer implements AutoCloseable {
     /** Creates the consumer and starts its thread; it connects and joins the group in the background. */
     public static KafkaJfrConsumer start(IngestConfig.KafkaConfig config, JfrSnapshotDecoder decoder,
                                          JfrSnapshotSink writer) {
-        KafkaJfrConsumer c = new KafkaJfrConsumer(config, decoder, writer);
+        return start(config, decoder, writer, IngestTelemetry.noop());
+    }
+
+    /** As {@link #start(IngestConfig.KafkaConfig, JfrSnapshotDecoder, JfrSnapshotSink)}, reporting to {@code telemetry}. */
+    public static KafkaJfrConsumer start(IngestConfig.KafkaConfig config, JfrSnapshotDecoder decoder,
+                                         JfrSnapshotSink writer, IngestTelemetry telemetry) {
+        KafkaJfrConsumer c = new KafkaJfrConsumer(config, decoder, writer, telemetry);
         c.thread.start();
         return c;
     }
@@ -241,6 +251,7 @@ public final class KafkaJfrConsumer implements AutoCloseable {
                         if (state != null) {
                             state.buffer.addAll(records.records(tp));
                             recordsConsumed.addAndGet(records.records(tp).size());
+                            telemetry.recordsReceived(IngestTelemetry.Source.KAFKA_JFR, records.records(tp).size());
                         }
                     }
                     processPartitions();
@@ -417,7 +428,15 @@ public final class KafkaJfrConsumer implements AutoCloseable {
         try {
             sendDeadLetters(b.deadLetters);
             if (!b.rows.isEmpty()) {
-                writer.write(b.rows, token);
+                long t0 = System.nanoTime();
+                try {
+                    writer.write(b.rows, token);
+                } catch (RuntimeException e) {
+                    telemetry.insertFailed(IngestTelemetry.Source.KAFKA_JFR, System.nanoTime() - t0);
+                    throw e;
+                }
+                telemetry.inserted(IngestTelemetry.Source.KAFKA_JFR, b.rows.size(), System.nanoTime() - t0);
+                telemetry.jfrSnapshots(IngestTelemetry.Source.KAFKA_JFR, b.rows.size(), true);
             }
             if (s.attempts > 0) {
                 LOG.info("Batch {} written after {} retries", token, s.attempts);
@@ -454,6 +473,7 @@ public final class KafkaJfrConsumer implements AutoCloseable {
     private void retryLater(PartitionState s, String token, String reason) {
         s.attempts++;
         storeRetries.incrementAndGet();
+        telemetry.storeRetry(IngestTelemetry.Source.KAFKA_JFR);
         Duration wait = backoff(s.attempts);
         s.nextAttemptNanos = System.nanoTime() + wait.toNanos();
         consumer.pause(List.of(s.tp));
@@ -501,6 +521,8 @@ public final class KafkaJfrConsumer implements AutoCloseable {
         for (DeadLetter d : pending) {
             d.sent = true;
             deadLettered.incrementAndGet();
+            telemetry.deadLettered(IngestTelemetry.Source.KAFKA_JFR, 1);
+            telemetry.jfrSnapshots(IngestTelemetry.Source.KAFKA_JFR, 1, false);
             LOG.warn("Record {}-{}@{} sent to {}: {}", d.record.topic(), d.record.partition(), d.record.offset(),
                     config.dlqTopic(), d.reason);
         }
