@@ -3,6 +3,7 @@ package io.leakwatch.standalone;
 import io.leakwatch.analysis.InstanceAnalysis;
 import io.leakwatch.ingest.Ingest;
 import io.leakwatch.ingest.IngestConfig;
+import io.leakwatch.ingest.IngestTelemetry;
 import io.leakwatch.queryapi.AnalysisService;
 import io.leakwatch.queryapi.ApiTokens;
 import io.leakwatch.queryapi.alerts.AlertScheduler;
@@ -23,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,10 +54,11 @@ final class Standalone implements AutoCloseable {
     private final EmbeddedHttpInterface clickhouseHttp;
     private final AlertingService alerting;
     private final AlertScheduler scheduler;
+    private final SelfTelemetry selfTelemetry;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Standalone(Vertx vertx, Store store, Ingest ingest, HttpServer api, EmbeddedHttpInterface clickhouseHttp,
-                       AlertingService alerting, AlertScheduler scheduler) {
+                       AlertingService alerting, AlertScheduler scheduler, SelfTelemetry selfTelemetry) {
         this.vertx = vertx;
         this.store = store;
         this.ingest = ingest;
@@ -63,6 +66,7 @@ final class Standalone implements AutoCloseable {
         this.clickhouseHttp = clickhouseHttp;
         this.alerting = alerting;
         this.scheduler = scheduler;
+        this.selfTelemetry = selfTelemetry;
     }
 
     /** Which services this process runs: both (standalone), or one of them (a scaled-out replica). */
@@ -84,6 +88,7 @@ final class Standalone implements AutoCloseable {
         EmbeddedHttpInterface clickhouseHttp = null;
         AlertingService alerting = null;
         AlertScheduler scheduler = null;
+        SelfTelemetry selfTelemetry = null;
         Map<String, String> env = System.getenv();
         try {
             // Readiness is probed off the event loop and cached: the health handlers must not block.
@@ -99,8 +104,9 @@ final class Standalone implements AutoCloseable {
                             .withTopics(config.kafkaTopic(),
                                     IngestConfig.KafkaConfig.DEFAULT_DLQ_TOPIC, config.kafkaGroupId()));
                 }
+                selfTelemetry = SelfTelemetry.exportingTo(selfMetricsEndpoint(config));
                 ingest = Ingest.start(vertx, ingestConfig, store.writer(), storeReady::get,
-                                store.jfrWriter()::write, null)
+                                store.jfrWriter()::write, null, IngestTelemetry.create(selfTelemetry.provider()))
                         .await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
 
@@ -130,10 +136,10 @@ final class Standalone implements AutoCloseable {
                 out.println("leakwatch: ClickHouse HTTP interface on http://127.0.0.1:" + clickhouseHttp.port());
             }
         } catch (Exception e) {
-            new Standalone(vertx, store, ingest, api, clickhouseHttp, alerting, scheduler).close();
+            new Standalone(vertx, store, ingest, api, clickhouseHttp, alerting, scheduler, selfTelemetry).close();
             throw e;
         }
-        Standalone standalone = new Standalone(vertx, store, ingest, api, clickhouseHttp, alerting, scheduler);
+        Standalone standalone = new Standalone(vertx, store, ingest, api, clickhouseHttp, alerting, scheduler, selfTelemetry);
         StringBuilder ready = new StringBuilder("leakwatch: ready in ")
                 .append(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)).append(" ms");
         if (ingest != null) {
@@ -159,6 +165,22 @@ final class Standalone implements AutoCloseable {
         Files.createDirectories(dataDir);
         out.println("leakwatch: store: embedded ClickHouse (chDB " + ChdbLibrary.VERSION + ") in " + dataDir);
         return Store.open(StoreConfig.embedded(dataDir, library));
+    }
+
+    /** The configured URL, else this process's own OTLP receiver (when its port is known up front). */
+    private static URI selfMetricsEndpoint(StandaloneConfig config) {
+        String configured = config.selfMetricsEndpoint();
+        if (configured.equalsIgnoreCase("off") || (configured.isBlank() && config.otlpPort() == 0)) {
+            return null;
+        }
+        if (configured.isBlank()) {
+            return URI.create("http://127.0.0.1:" + config.otlpPort() + "/v1/metrics");
+        }
+        URI uri = URI.create(configured);
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("--self-metrics-endpoint must be an http(s) URL or 'off', got " + configured);
+        }
+        return uri;
     }
 
     /** An API reachable from other hosts must not be open to anyone who finds it. */
@@ -221,6 +243,9 @@ final class Standalone implements AutoCloseable {
         }
         if (ingest != null) {
             ingest.close();
+        }
+        if (selfTelemetry != null) {
+            selfTelemetry.close();
         }
         awaitQuietly(vertx.close());
         // Last: the engine must be closed after every writer stopped (chDB crashes the JVM otherwise).

@@ -23,6 +23,7 @@ import java.time.Duration;
  * @param allowUnauthenticated serve the API beyond loopback without tokens
  * @param clickhouseCluster    cluster name for {@code clickhouseUrl}: replicated local tables plus
  *                             Distributed tables, migrations ON CLUSTER; empty = a single server
+ * @param selfMetricsEndpoint  OTLP/HTTP URL for ingest's own metrics; empty = this process's receiver, "off" = none
  */
 record StandaloneConfig(
         Path dataDir,
@@ -40,7 +41,8 @@ record StandaloneConfig(
         String clickhouseDatabase,
         Duration analysisMinWindow,
         boolean allowUnauthenticated,
-        String clickhouseCluster) {
+        String clickhouseCluster,
+        String selfMetricsEndpoint) {
 
     boolean embedded() {
         return clickhouseUrl == null || clickhouseUrl.isBlank();

@@ -74,6 +74,11 @@ final class StandaloneOptions {
                     + "instance, migrations ON CLUSTER. Default: a single server.")
     String clickhouseCluster;
 
+    @Option(names = "--self-metrics-endpoint", paramLabel = "URL|off", defaultValue = "",
+            description = "Where ingest's own metrics go over OTLP/HTTP (records, rows, lag, dead letters). "
+                    + "Default: this process's own receiver, so LeakWatch appears in its fleet; 'off' for none.")
+    String selfMetricsEndpoint;
+
     @Option(names = "--allow-unauthenticated", defaultValue = "false",
             description = "Serve the API on a non-loopback --bind without tokens (LEAKWATCH_API_TOKENS, "
                     + "LEAKWATCH_ADMIN_TOKENS). Default: refuse.")
@@ -91,7 +96,7 @@ final class StandaloneOptions {
         return new StandaloneConfig(dataDir, bind, httpPort, otlpPort, clickhouseHttpPort,
                 kafkaBootstrapServers.trim(), kafkaTopic, kafkaGroupId, chdbLibrary, clickhouseUrl.trim(), clickhouseUser,
                 clickhousePassword, clickhouseDatabase, minWindow, allowUnauthenticated,
-                clickhouseCluster.trim());
+                clickhouseCluster.trim(), selfMetricsEndpoint.trim());
     }
 
     private static Duration minutes(String text) {

@@ -101,7 +101,7 @@ class EndToEndTest {
 
     private StandaloneConfig config(String kafka, String topic) {
         return new StandaloneConfig(dataDir, "127.0.0.1", 0, 0, 0, kafka, topic, "e2e-" + UUID.randomUUID(),
-                null, "", "default", "", "default", Duration.ofMinutes(10), false, "");
+                null, "", "default", "", "default", Duration.ofMinutes(10), false, "", "");
     }
 
     private Process startHost(Path javaHome, String instance, String... exporterArgs) throws IOException {

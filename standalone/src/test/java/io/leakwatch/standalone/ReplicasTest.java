@@ -239,7 +239,7 @@ class ReplicasTest {
     private StandaloneConfig config(int clickhouseHttpPort, String clickhouseUrl, String kafka, String topic,
                                     String group) {
         return new StandaloneConfig(dataDir, "127.0.0.1", 0, 0, clickhouseHttpPort, kafka, topic, group, null,
-                clickhouseUrl, "default", "", "default", Duration.ofMinutes(60), false, "");
+                clickhouseUrl, "default", "", "default", Duration.ofMinutes(60), false, "", "");
     }
 
     private static PrintStream quiet() {

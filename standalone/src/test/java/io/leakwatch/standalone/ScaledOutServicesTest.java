@@ -80,7 +80,7 @@ class ScaledOutServicesTest {
     @Test
     void anApiBeyondLoopbackWithoutTokensIsRefused() {
         StandaloneConfig open = new StandaloneConfig(dataDir, "0.0.0.0", 0, 0, 0, "", "leakwatch.metrics",
-                "leakwatch-ingest", null, "", "default", "", "default", Duration.ofMinutes(60), false, "");
+                "leakwatch-ingest", null, "", "default", "", "default", Duration.ofMinutes(60), false, "", "");
         assertThatThrownBy(() -> Standalone.start(open, EnumSet.of(Standalone.Role.QUERY_API), quiet()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("LEAKWATCH_API_TOKENS");
@@ -88,7 +88,7 @@ class ScaledOutServicesTest {
 
     private StandaloneConfig config(int clickhouseHttpPort, String clickhouseUrl) {
         return new StandaloneConfig(dataDir, "127.0.0.1", 0, 0, clickhouseHttpPort, "", "leakwatch.metrics",
-                "leakwatch-ingest", null, clickhouseUrl, "default", "", "default", Duration.ofMinutes(60), false, "");
+                "leakwatch-ingest", null, clickhouseUrl, "default", "", "default", Duration.ofMinutes(60), false, "", "");
     }
 
     private static String otlpJson(String instance, long nowMillis) {
