@@ -14,7 +14,8 @@ import java.util.List;
  * Registers every JVM signal on a meter provider: OpenTelemetry's runtime telemetry (JMX only, no JFR
  * stream) for memory pools with usage after GC, GC durations from notifications, threads, classes,
  * CPU, and, as its experimental set, buffer pools and open file descriptors; plus what it lacks
- * ({@link ProcessMemory}). {@link #close()} unregisters all of them and is idempotent.
+ * ({@link ProcessMemory}, {@link ThreadTotals}, {@link GcHeapAfterCollection}). {@link #close()}
+ * unregisters all of them and is idempotent.
  */
 public final class JvmMetrics implements AutoCloseable {
     public static final String SCOPE = "io.leakwatch.collector";
@@ -33,6 +34,8 @@ public final class JvmMetrics implements AutoCloseable {
         Experimental.setEmitExperimentalMetrics(builder, true);
         registrations.add(builder.build());
         registrations.addAll(ProcessMemory.registerObservers(meterProvider.get(SCOPE)));
+        registrations.addAll(ThreadTotals.registerObservers(meterProvider.get(SCOPE)));
+        registrations.addAll(GcHeapAfterCollection.registerObservers(meterProvider.get(SCOPE)));
         return new JvmMetrics(registrations);
     }
 

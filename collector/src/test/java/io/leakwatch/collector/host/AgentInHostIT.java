@@ -14,16 +14,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AgentInHostIT {
     static Stream<Arguments> hosts() {
         return Stream.of(
-                Arguments.of("17", "-XX:+UseG1GC", "G1 Old Gen", "G1 Young Generation"),
-                Arguments.of("17", "-XX:+UseParallelGC", "PS Old Gen", "PS Scavenge"),
-                Arguments.of("25", "-XX:+UseG1GC", "G1 Old Gen", "G1 Young Generation"),
-                Arguments.of("25", "-XX:+UseSerialGC", "Tenured Gen", "Copy"));
+                Arguments.of("17", "-XX:+UseG1GC", "G1 Old Gen", "G1 Young Generation", "G1 Old Generation"),
+                Arguments.of("17", "-XX:+UseParallelGC", "PS Old Gen", "PS Scavenge", "PS MarkSweep"),
+                Arguments.of("25", "-XX:+UseG1GC", "G1 Old Gen", "G1 Young Generation", "G1 Old Generation"),
+                Arguments.of("25", "-XX:+UseSerialGC", "Tenured Gen", "Copy", "MarkSweepCompact"));
     }
 
     @ParameterizedTest(name = "JDK {0} {1}")
     @MethodSource("hosts")
-    void exportsMemoryPoolsThreadsAndClassesOverOtlpHttp(String jdk, String gc, String oldPool, String youngGc)
-            throws Exception {
+    void exportsMemoryPoolsThreadsAndClassesOverOtlpHttp(String jdk, String gc, String oldPool, String youngGc,
+            String fullGc) throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver()) {
             String args = "otlp.endpoint=" + receiver.endpoint() + ",interval=1s,service.name=host-test,"
                     + "service.version=9.9.9,environment=ci";
@@ -59,6 +59,63 @@ class AgentInHostIT {
             assertThat(exported.named("jvm.gc.duration").stream().flatMap(m -> m.getHistogram().getDataPointsList().stream())
                     .map(p -> ExportedMetrics.attributes(p.getAttributesList()).get("jvm.gc.name"))).contains(youngGc);
             assertThat(exported.points("process.memory.usage")).allSatisfy(p -> assertThat(p.getAsInt()).isPositive());
+
+            // GC notifications: heap after each collector's collections, old-gen evidence from the full ones
+            // HostApp makes, and the peak and started thread totals runtime telemetry does not export.
+            assertThat(exported.names()).contains("leakwatch.gc.heap.before", "leakwatch.gc.heap.after",
+                    "leakwatch.gc.old_gen.after", "leakwatch.gc.reclaiming.count", "jvm.thread.peak", "jvm.thread.started");
+            assertThat(exported.points("leakwatch.gc.heap.after")).anySatisfy(p -> {
+                assertThat(gcNameOf(p)).isEqualTo(youngGc);
+                assertThat(p.getAsInt()).isPositive();
+            });
+            assertThat(exported.points("leakwatch.gc.old_gen.after")).anySatisfy(p -> {
+                assertThat(gcNameOf(p)).isEqualTo(fullGc);
+                assertThat(ExportedMetrics.attributes(p.getAttributesList())).containsEntry("jvm.gc.action", "end of major GC");
+                assertThat(p.getAsInt()).isPositive();
+            });
+            assertThat(exported.points("leakwatch.gc.reclaiming.count"))
+                    .anySatisfy(p -> {
+                        assertThat(gcNameOf(p)).isEqualTo(fullGc);
+                        assertThat(p.getAsInt()).isPositive();
+                    })
+                    .as("young-only collectors are never old-gen evidence")
+                    .allSatisfy(p -> assertThat(gcNameOf(p)).isNotIn("PS Scavenge", "Copy"));
+            assertThat(exported.points("jvm.thread.peak")).allSatisfy(p -> assertThat(p.getAsInt()).isPositive());
+            assertThat(exported.points("jvm.thread.started")).allSatisfy(p -> assertThat(p.getAsInt()).isPositive());
+        }
+    }
+
+    private static String gcNameOf(NumberDataPoint point) {
+        return ExportedMetrics.attributes(point.getAttributesList()).get("jvm.gc.name");
+    }
+
+    static Stream<Arguments> concurrentCollectors() {
+        return Stream.of(
+                Arguments.of("17", "-XX:+UseShenandoahGC", "Shenandoah Cycles", "Shenandoah Pauses"),
+                Arguments.of("17", "-XX:+UseZGC", "ZGC Cycles", "ZGC Pauses"),
+                Arguments.of("25", "-XX:+UseZGC", "ZGC Major Cycles", "ZGC Major Pauses"));
+    }
+
+    /** ZGC and Shenandoah name collectors and pools their own way; their cycles are still old-gen evidence. */
+    @ParameterizedTest(name = "JDK {0} {1}")
+    @MethodSource("concurrentCollectors")
+    void concurrentCollectorsExportOldGenerationEvidenceFromTheirCycles(String jdk, String gc, String cycles, String pauses)
+            throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            HostJvm.Result host = HostJvm.run(jdk, gc, "otlp.endpoint=" + receiver.endpoint() + ",interval=1s", Map.of(), 2500);
+
+            assertThat(host.exitCode()).as(host.stderr()).isZero();
+            ExportedMetrics exported = new ExportedMetrics(receiver.received().stream().map(OtlpReceiver.Received::request).toList());
+            assertThat(exported.points("leakwatch.gc.reclaiming.count"))
+                    .anySatisfy(p -> {
+                        assertThat(gcNameOf(p)).isEqualTo(cycles);
+                        assertThat(p.getAsInt()).isPositive();
+                    });
+            assertThat(exported.points("leakwatch.gc.old_gen.after"))
+                    .anySatisfy(p -> assertThat(gcNameOf(p)).isEqualTo(cycles))
+                    .allSatisfy(p -> assertThat(p.getAsInt()).isPositive());
+            assertThat(exported.points("leakwatch.gc.heap.after")).isNotEmpty()
+                    .as("pauses carry no usage and are skipped").noneSatisfy(p -> assertThat(gcNameOf(p)).isEqualTo(pauses));
         }
     }
 
