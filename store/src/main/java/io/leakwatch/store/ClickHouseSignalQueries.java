@@ -32,7 +32,8 @@ import java.util.Map;
  *       seconds between the buckets, summed over sets. Delta temporality is not handled (the rollup does
  *       not keep the flag); the Java agents export cumulative sums.</li>
  *   <li>Reclaiming collections: buckets in which the old pool's used-after-GC value changed (within the
- *       bucket or against the previous one), or the "end of major GC" duration sum grew. With G1 the old
+ *       bucket or against the previous one), or the "end of major GC" duration sum grew, or the LeakWatch agent's
+ *       count of old-gen-reclaiming collections ({@code leakwatch.gc.reclaiming.count}) grew. With G1 the old
  *       pool's value changes only at mixed or full collections, which is exactly the evidence needed.</li>
  *   <li>Version changes: the first bucket of every version of the instance in the window but the first.</li>
  * </ul>
@@ -46,7 +47,7 @@ public final class ClickHouseSignalQueries implements SignalQueries {
     private static final List<String> METRICS = List.of("jvm.memory.used", "jvm.memory.used_after_last_gc",
             "jvm.memory.limit", "jvm.memory.committed", "jvm.class.count", "jvm.thread.count",
             "jvm.buffer.memory.used", "process.memory.usage", "jvm.file_descriptor.count",
-            "jvm.file_descriptor.limit", "jvm.gc.duration");
+            "jvm.file_descriptor.limit", "jvm.gc.duration", "leakwatch.gc.reclaiming.count");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -99,6 +100,8 @@ public final class ClickHouseSignalQueries implements SignalQueries {
                              AND has({old:Array(String)}, attrs['jvm.memory.pool.name'])
                              AND (lo != hi OR (bucket > prev_bucket AND lst != prev_lst)))
                          OR (metric = 'jvm.gc.duration' AND attrs['jvm.gc.action'] = 'end of major GC'
+                             AND bucket > prev_bucket AND lst > prev_lst)
+                         OR (metric = 'leakwatch.gc.reclaiming.count'
                              AND bucket > prev_bucket AND lst > prev_lst)) > 0 AS reclaimed
                 FROM lagged
                 GROUP BY instance, bucket

@@ -35,6 +35,26 @@ class ClickHouseSignalQueriesTest {
         store.writer().write(new SyntheticJvm("cart", "2.1", "cart-1", 0).rows(START + 3_600_000L, 720), null);
     }
 
+    @Test
+    void theAgentsReclaimingCollectionCountIsEvidenceToo() {
+        // Only heap used and the agent's counter: a count that steps up every 20 minutes, flat in between.
+        List<MetricRow> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 360; i++) {
+            long t = START + i * 10_000L * 3;
+            rows.add(MetricRow.scalar(t, "billing", "1.0", "billing-1", "jvm.memory.used", "By", MetricKind.GAUGE,
+                    java.util.Map.of("jvm.memory.type", "heap", "jvm.memory.pool.name", "G1 Old Gen"), 100 * MB));
+            rows.add(new MetricRow(t, START, "billing", "1.0", "billing-1", "", "", java.util.Map.of(),
+                    "leakwatch.gc.reclaiming.count", "{collection}", MetricKind.SUM, true, false,
+                    java.util.Map.of("jvm.gc.name", "G1 Young Generation"), i / 40, 0, Double.NaN, Double.NaN,
+                    List.of(), List.of()));
+        }
+        store.writer().write(rows, null);
+
+        InstanceSignals billing = queries.signals("billing", "billing-1", START, END, 60_000L, 10).getFirst();
+
+        assertThat(billing.reclaimingCollectionsMs()).hasSize(8);
+    }
+
     @AfterAll
     void close() {
         store.close();
