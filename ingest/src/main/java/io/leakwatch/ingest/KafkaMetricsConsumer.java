@@ -2,125 +2,45 @@ package io.leakwatch.ingest;
 
 import io.leakwatch.store.MetricRow;
 import io.leakwatch.store.MetricWriter;
-import io.leakwatch.store.StoreException;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Consumes OTLP protobuf records from Kafka (the LeakWatch agent's, or the OpenTelemetry Collector's
  * Kafka exporter with {@code otlp_proto}) in a consumer group and writes them to the store,
  * at least once and without duplicates in the store.
  *
- * <p>How that guarantee holds, per partition, on one thread named {@value #THREAD_NAME}:
- * <ol>
- *   <li>The records of a poll form one batch per partition, {@code [min, max]}. Before inserting, the
- *   consumer commits an <em>intent</em>: offset {@code min} (no progress) with metadata
- *   {@code leakwatch:min-max}.</li>
- *   <li>The batch is one insert with dedup token {@code topic-partition-min-max}.</li>
- *   <li>Only after the insert succeeded is offset {@code max+1} committed.</li>
- * </ol>
- * Whoever owns the partition next (this process after a restart, or another replica after a rebalance)
- * reads the intent from the committed metadata and cuts its first batch at exactly {@code max} again, so
- * a replay carries the same token and ClickHouse drops it if the first insert did land. Without the
- * intent, a replay would be cut wherever its poll happened to end and could store rows twice.
+ * <p>How that guarantee holds, per partition, on one thread named {@value #THREAD_NAME}: see
+ * {@link PartitionBatchConsumer}, which also gives the accessors and {@link #close()}. In short, before
+ * inserting a batch {@code [min, max]} the consumer commits an <em>intent</em> (offset {@code min}, metadata
+ * {@code leakwatch:min-max}), inserts it with dedup token {@code topic-partition-min-max}, and only then
+ * commits {@code max+1}; the next owner of the partition replays an unconfirmed batch cut at exactly the
+ * same offsets, so ClickHouse drops it if it did land.
  *
  * <p>Failures: a record that is not an OTLP metrics request goes to the dead-letter topic with its
  * original bytes and headers naming source topic, partition, offset and the reason; it is counted and
  * the consumer goes on. A retryable store error pauses the partition and retries the same batch (same
- * token) after a capped, jittered exponential backoff, so nothing is lost and memory stays at one
- * batch per partition. A non-retryable store error sends every record of the batch to the dead-letter
- * topic with the error as reason, then commits: the data has a visible home and the partition is not
- * blocked forever. Any other exception from the writer (a bug, not a {@code StoreException}) is logged
- * once and the same batch is retried after a backoff, uncommitted: an unknown failure never skips data.
- * On revocation, an unwritten batch is abandoned uncommitted (its intent stays, so the next owner replays
- * it with the same token). Memory: at most one poll's records per partition ({@code max.poll.records},
- * tunable through the client properties) plus, while replaying an intent, the records up to its end.
+ * token) after a capped, jittered exponential backoff; a non-retryable one dead-letters the batch's records
+ * and commits; any other writer exception retries the same batch, uncommitted: an unknown failure never
+ * skips data. Points refused inside an accepted request are counted, not dead-lettered. Memory: at most one
+ * poll's records per partition ({@code max.poll.records}, tunable through the client properties) plus, while
+ * replaying an intent, the records up to its end. Consumer lag is reported to the telemetry.
  *
- * <p>A broker that is unreachable at start-up is not an error here: the client keeps reconnecting (its
- * own log line at most every 10 s), and this class logs one warning if no partition is assigned after
- * 15 s. {@link #close()} wakes the poll and closes both clients within {@code closeTimeout}.
+ * <p>A broker that is unreachable at start-up is not an error here: the client keeps reconnecting, and one
+ * warning is logged if no partition is assigned after 15 s. {@link #close()} wakes the poll and closes both
+ * clients within {@code closeTimeout}.
  */
-public final class KafkaMetricsConsumer implements AutoCloseable {
+public final class KafkaMetricsConsumer extends PartitionBatchConsumer<MetricRow> {
     public static final String THREAD_NAME = "leakwatch-kafka-metrics";
-    public static final String HEADER_SOURCE_TOPIC = "leakwatch.dlq.source.topic";
-    public static final String HEADER_SOURCE_PARTITION = "leakwatch.dlq.source.partition";
-    public static final String HEADER_SOURCE_OFFSET = "leakwatch.dlq.source.offset";
-    public static final String HEADER_REASON = "leakwatch.dlq.reason";
 
-    static final String INTENT_PREFIX = "leakwatch:";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaMetricsConsumer.class);
-    private static final Duration NOT_ASSIGNED_WARNING_AFTER = Duration.ofSeconds(15);
-    private static final Duration DLQ_SEND_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration LAG_REPORT_INTERVAL = Duration.ofSeconds(1);
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final IngestConfig.KafkaConfig config;
-    private final OtlpMetricsDecoder decoder;
-    private final MetricWriter writer;
-    private final IngestTelemetry telemetry;
-    private final Thread thread;
-    private final String clientId = "leakwatch-ingest-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
-    private final AtomicLong recordsConsumed = new AtomicLong();
-    private final AtomicLong rowsWritten = new AtomicLong();
-    private final AtomicLong deadLettered = new AtomicLong();
-    private final AtomicLong storeRetries = new AtomicLong();
-    private long lastLagReportNanos;
-    private volatile int assignedPartitions;
-    private volatile boolean joinedGroup;
-    private volatile boolean running = true;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> producer;
-
-    private KafkaMetricsConsumer(IngestConfig.KafkaConfig config, OtlpMetricsDecoder decoder, MetricWriter writer,
-                                 IngestTelemetry telemetry) {
-        if (!config.enabled()) {
-            throw new IllegalArgumentException("Kafka consumer needs kafka.bootstrapServers");
-        }
-        this.config = config;
-        this.decoder = decoder;
-        this.writer = writer;
-        this.telemetry = telemetry;
-        this.thread = new Thread(this::run, THREAD_NAME);
-        this.thread.setDaemon(true);
+    private KafkaMetricsConsumer(IngestConfig.KafkaConfig config, Spec<MetricRow> spec, IngestTelemetry telemetry) {
+        super(config, spec, telemetry);
     }
 
     /** Creates the consumer and starts its thread; it connects and joins the group in the background. */
@@ -132,508 +52,24 @@ public final class KafkaMetricsConsumer implements AutoCloseable {
     /** As {@link #start(IngestConfig.KafkaConfig, OtlpMetricsDecoder, MetricWriter)}, reporting to {@code telemetry}. */
     public static KafkaMetricsConsumer start(IngestConfig.KafkaConfig config, OtlpMetricsDecoder decoder,
                                              MetricWriter writer, IngestTelemetry telemetry) {
-        KafkaMetricsConsumer c = new KafkaMetricsConsumer(config, decoder, writer, telemetry);
-        c.thread.start();
+        var spec = new Spec<MetricRow>("Kafka metrics consumer", LOG, THREAD_NAME,
+                "leakwatch-ingest-", config.metricsTopic(), config.groupId(), Map.of(),
+                IngestTelemetry.Source.KAFKA_METRICS, true, r -> () -> decode(decoder, telemetry, r), writer::write,
+                Hooks.NONE);
+        KafkaMetricsConsumer c = new KafkaMetricsConsumer(config, spec, telemetry);
+        c.startPolling();
         return c;
     }
 
-    /** True while this member owns at least one partition. */
-    public boolean assigned() {
-        return assignedPartitions > 0;
-    }
-
-    /**
-     * True once this member has joined its group (it may own no partition, e.g. with more replicas than
-     * partitions); false again after it stopped. For readiness.
-     */
-    public boolean joinedGroup() {
-        return joinedGroup;
-    }
-
-    public long recordsConsumed() {
-        return recordsConsumed.get();
-    }
-
-    public long rowsWritten() {
-        return rowsWritten.get();
-    }
-
-    /** Records sent to the dead-letter topic since start. */
-    public long deadLettered() {
-        return deadLettered.get();
-    }
-
-    /** Batch inserts retried after a retryable store error. */
-    public long storeRetries() {
-        return storeRetries.get();
-    }
-
-    /** Stops polling, abandons unwritten batches (uncommitted), and closes the clients; bounded by closeTimeout. */
-    @Override
-    public void close() {
-        running = false;
-        stopRequested.countDown();
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
+    /** Decoding is cheap next to the insert, so it runs on the consumer thread when the batch is read. */
+    private static List<MetricRow> decode(OtlpMetricsDecoder decoder, IngestTelemetry telemetry,
+                                          ConsumerRecord<byte[], byte[]> r) {
+        DecodedMetrics decoded = decoder.decodeProtobuf(r.value());
+        telemetry.pointsRejected(IngestTelemetry.Source.KAFKA_METRICS, decoded.rejectedPoints());
+        if (decoded.rejectedPoints() > 0) {
+            LOG.debug("{} points refused in {}-{}@{}: {}", decoded.rejectedPoints(), r.topic(), r.partition(),
+                    r.offset(), decoded.rejectionReason());
         }
-        try {
-            thread.join(config.closeTimeout().plusSeconds(5).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            LOG.warn("Kafka metrics consumer did not stop within {}", config.closeTimeout());
-        }
-    }
-
-    private Map<String, Object> consumerProps() {
-        Map<String, Object> props = new HashMap<>();
-        // Defaults that passthrough properties may override: fewer reconnect log lines while a broker is away.
-        props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        props.putAll(config.clientProperties());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return props;
-    }
-
-    private Map<String, Object> producerProps() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-dlq");
-        // Consumer-only settings in the shared passthrough map are harmless here: the producer ignores them.
-        props.putAll(config.clientProperties());
-        props.keySet().removeIf(k -> ConsumerConfig.configNames().contains(k) && !ProducerConfig.configNames().contains(k));
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return props;
-    }
-
-    private void run() {
-        long startNanos = System.nanoTime();
-        boolean warnedNotAssigned = false;
-        String lastError = null;
-        int errorStreak = 0;
-        try {
-            consumer = new KafkaConsumer<>(consumerProps());
-            producer = new KafkaProducer<>(producerProps());
-            consumer.subscribe(List.of(config.metricsTopic()), new Rebalance());
-            LOG.info("Kafka metrics consumer started: topic {}, group {}, brokers {}",
-                    config.metricsTopic(), config.groupId(), config.bootstrapServers());
-            while (running) {
-                try {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPollTimeout());
-                    for (TopicPartition tp : records.partitions()) {
-                        PartitionState state = partitions.get(tp);
-                        if (state != null) {
-                            state.buffer.addAll(records.records(tp));
-                            recordsConsumed.addAndGet(records.records(tp).size());
-                            telemetry.recordsReceived(IngestTelemetry.Source.KAFKA_METRICS, records.records(tp).size());
-                        }
-                    }
-                    processPartitions();
-                    reportLag();
-                    if (lastError != null) {
-                        LOG.info("Kafka metrics consumer recovered");
-                        lastError = null;
-                        errorStreak = 0;
-                    }
-                    if (!warnedNotAssigned && assignedPartitions == 0
-                            && System.nanoTime() - startNanos > NOT_ASSIGNED_WARNING_AFTER.toNanos()) {
-                        warnedNotAssigned = true;
-                        LOG.warn("Kafka metrics consumer has no partitions after {} s: brokers {} unreachable, topic {}"
-                                        + " missing, or the group is still forming; still trying",
-                                NOT_ASSIGNED_WARNING_AFTER.toSeconds(), config.bootstrapServers(), config.metricsTopic());
-                    }
-                } catch (WakeupException | InterruptException e) {
-                    // close() asked us to stop; the loop condition decides.
-                    if (e instanceof InterruptException) {
-                        break;
-                    }
-                } catch (RuntimeException e) {
-                    // One line per distinct error, not a stack trace per poll.
-                    String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-                    if (!message.equals(lastError)) {
-                        LOG.warn("Kafka metrics consumer error, retrying: {}", message, lastError == null ? e : null);
-                        lastError = message;
-                    }
-                    errorStreak++;
-                    awaitStop(backoff(errorStreak));
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.error("Kafka metrics consumer could not start: {}", e.getMessage(), e);
-        } finally {
-            partitions.clear();
-            assignedPartitions = 0;
-            joinedGroup = false;
-            if (consumer != null) {
-                try {
-                    consumer.close(CloseOptions.timeout(config.closeTimeout()));
-                } catch (RuntimeException e) {
-                    LOG.warn("Kafka consumer close: {}", e.getMessage());
-                }
-            }
-            if (producer != null) {
-                producer.close(config.closeTimeout());
-            }
-            LOG.info("Kafka metrics consumer stopped");
-        }
-    }
-
-    /**
-     * At most once a second: the lag the client already knows from its last fetch (no broker round trip;
-     * a partition not fetched yet has no known lag and is skipped).
-     */
-    private void reportLag() {
-        long now = System.nanoTime();
-        if (now - lastLagReportNanos < LAG_REPORT_INTERVAL.toNanos()) {
-            return;
-        }
-        lastLagReportNanos = now;
-        for (TopicPartition tp : partitions.keySet()) {
-            consumer.currentLag(tp).ifPresent(lag -> telemetry.lag(tp.topic(), tp.partition(), lag));
-        }
-    }
-
-    private Duration nextPollTimeout() {
-        long now = System.nanoTime();
-        long wait = config.pollTimeout().toNanos();
-        for (PartitionState s : partitions.values()) {
-            if (s.batch != null) {
-                wait = Math.min(wait, Math.max(0, s.nextAttemptNanos - now));
-            }
-        }
-        return Duration.ofNanos(wait);
-    }
-
-    private void processPartitions() {
-        Map<TopicPartition, OffsetAndMetadata> intents = new HashMap<>();
-        for (PartitionState s : partitions.values()) {
-            if (s.batch == null) {
-                s.batch = cut(s);
-            }
-            if (s.batch != null && !s.batch.intentCommitted) {
-                intents.put(s.tp, new OffsetAndMetadata(s.batch.min, INTENT_PREFIX + s.batch.min + "-" + s.batch.max));
-            }
-        }
-        if (!intents.isEmpty()) {
-            consumer.commitSync(intents);
-            intents.keySet().forEach(tp -> partitions.get(tp).batch.intentCommitted = true);
-        }
-        long now = System.nanoTime();
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        for (PartitionState s : partitions.values()) {
-            if (s.batch != null && s.batch.intentCommitted && now >= s.nextAttemptNanos && write(s)) {
-                done.put(s.tp, new OffsetAndMetadata(s.batch.max + 1, ""));
-            }
-        }
-        if (!done.isEmpty()) {
-            consumer.commitSync(done);
-            List<TopicPartition> resume = new ArrayList<>();
-            for (TopicPartition tp : done.keySet()) {
-                PartitionState s = partitions.get(tp);
-                rowsWritten.addAndGet(s.batch.rows.size());
-                s.batch = null;
-                s.attempts = 0;
-                s.nextAttemptNanos = 0;
-                resume.add(tp);
-            }
-            resume.retainAll(consumer.paused());
-            if (!resume.isEmpty()) {
-                consumer.resume(resume);
-            }
-        }
-    }
-
-    /**
-     * The next batch of a partition, or null when there is none yet. A batch whose intent was found in
-     * the committed metadata is reproduced exactly, which may mean waiting for more records.
-     */
-    private Batch cut(PartitionState s) {
-        if (s.buffer.isEmpty()) {
-            return null;
-        }
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long min;
-        long max;
-        if (s.intent != null) {
-            if (consumer.position(s.tp) <= s.intent[1]) {
-                return null;
-            }
-            while (!s.buffer.isEmpty() && s.buffer.peekFirst().offset() <= s.intent[1]) {
-                records.add(s.buffer.pollFirst());
-            }
-            min = s.intent[0];
-            max = s.intent[1];
-            s.intent = null;
-        } else {
-            records.addAll(s.buffer);
-            s.buffer.clear();
-            min = records.getFirst().offset();
-            max = records.getLast().offset();
-        }
-        Batch batch = new Batch(min, max, records);
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            if (r.value() == null) {
-                batch.deadLetters.add(new DeadLetter(r, "record has no value"));
-                continue;
-            }
-            try {
-                DecodedMetrics decoded = decoder.decodeProtobuf(r.value());
-                batch.rows.addAll(decoded.rows());
-                telemetry.pointsRejected(IngestTelemetry.Source.KAFKA_METRICS, decoded.rejectedPoints());
-                if (decoded.rejectedPoints() > 0) {
-                    LOG.debug("{} points refused in {}-{}@{}: {}", decoded.rejectedPoints(), r.topic(), r.partition(),
-                            r.offset(), decoded.rejectionReason());
-                }
-            } catch (PayloadRejectedException e) {
-                batch.deadLetters.add(new DeadLetter(r, e.getMessage()));
-            }
-        }
-        return batch;
-    }
-
-    /** Tries one batch; true when it is written (or dead-lettered) and may be committed. */
-    private boolean write(PartitionState s) {
-        Batch b = s.batch;
-        String token = s.tp.topic() + "-" + s.tp.partition() + "-" + b.min + "-" + b.max;
-        try {
-            sendDeadLetters(b.deadLetters);
-            if (!b.rows.isEmpty()) {
-                long t0 = System.nanoTime();
-                try {
-                    writer.write(b.rows, token);
-                } catch (RuntimeException e) {
-                    telemetry.insertFailed(IngestTelemetry.Source.KAFKA_METRICS, System.nanoTime() - t0);
-                    throw e;
-                }
-                // A replay that ClickHouse drops by its token is counted here too: "rows" means rows sent
-                // in successful inserts, which is what bounds the store's load.
-                telemetry.inserted(IngestTelemetry.Source.KAFKA_METRICS, b.rows.size(), System.nanoTime() - t0);
-            }
-            if (s.attempts > 0) {
-                LOG.info("Batch {} written after {} retries", token, s.attempts);
-            }
-            return true;
-        } catch (StoreException e) {
-            if (e.retryable()) {
-                retryLater(s, token, "store: " + e.getMessage());
-                return false;
-            }
-            LOG.error("Store refused batch {} ({} rows), sending its records to {}: {}", token, b.rows.size(),
-                    config.dlqTopic(), e.getMessage());
-            List<DeadLetter> all = new ArrayList<>();
-            Set<Long> alreadyDead = new HashSet<>();
-            b.deadLetters.forEach(d -> alreadyDead.add(d.record.offset()));
-            for (ConsumerRecord<byte[], byte[]> r : b.records) {
-                if (!alreadyDead.contains(r.offset())) {
-                    all.add(new DeadLetter(r, "store refused the batch: " + e.getMessage()));
-                }
-            }
-            try {
-                sendDeadLetters(all);
-                return true;
-            } catch (KafkaException | DeadLetterException e2) {
-                retryLater(s, token, "dead-letter topic: " + e2.getMessage());
-                return false;
-            }
-        } catch (KafkaException | DeadLetterException e) {
-            retryLater(s, token, "dead-letter topic: " + e.getMessage());
-            return false;
-        }
-    }
-
-    private void retryLater(PartitionState s, String token, String reason) {
-        s.attempts++;
-        storeRetries.incrementAndGet();
-        telemetry.storeRetry(IngestTelemetry.Source.KAFKA_METRICS);
-        Duration wait = backoff(s.attempts);
-        s.nextAttemptNanos = System.nanoTime() + wait.toNanos();
-        consumer.pause(List.of(s.tp));
-        if (s.attempts == 1 || Integer.bitCount(s.attempts) == 1) {
-            LOG.warn("Batch {} not written ({}); partition paused, retry {} in {} ms", token, reason, s.attempts,
-                    wait.toMillis());
-        }
-    }
-
-    /** Capped exponential backoff with "equal jitter": half fixed, half random. */
-    private Duration backoff(int attempt) {
-        long initial = config.retryInitialBackoff().toMillis();
-        long cap = config.retryMaxBackoff().toMillis();
-        long exp = attempt >= 31 ? cap : Math.min(cap, initial << Math.max(0, attempt - 1));
-        long half = Math.max(1, exp / 2);
-        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
-    }
-
-    private void sendDeadLetters(List<DeadLetter> letters) {
-        List<DeadLetter> pending = letters.stream().filter(d -> !d.sent).toList();
-        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-        for (DeadLetter d : pending) {
-            sent.add(producer.send(deadLetterRecord(d, false)));
-        }
-        try {
-            for (int i = 0; i < sent.size(); i++) {
-                try {
-                    sent.get(i).get(DLQ_SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof RecordTooLargeException)) {
-                        throw e;
-                    }
-                    // Retrying would never succeed and would block the partition: keep the evidence
-                    // (headers: source, offset, reason) and drop the value, saying so.
-                    producer.send(deadLetterRecord(pending.get(i), true))
-                            .get(DLQ_SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new DeadLetterException("could not write to " + config.dlqTopic() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeadLetterException("interrupted while writing to " + config.dlqTopic());
-        }
-        for (DeadLetter d : pending) {
-            d.sent = true;
-            deadLettered.incrementAndGet();
-            telemetry.deadLettered(IngestTelemetry.Source.KAFKA_METRICS, 1);
-            LOG.warn("Record {}-{}@{} sent to {}: {}", d.record.topic(), d.record.partition(), d.record.offset(),
-                    config.dlqTopic(), d.reason);
-        }
-    }
-
-    private ProducerRecord<byte[], byte[]> deadLetterRecord(DeadLetter d, boolean withoutValue) {
-        ConsumerRecord<byte[], byte[]> r = d.record;
-        RecordHeaders headers = new RecordHeaders();
-        for (Header h : r.headers()) {
-            headers.add(h);
-        }
-        String reason = withoutValue
-                ? d.reason + " (value of " + r.serializedValueSize() + " bytes too large for " + config.dlqTopic() + ", dropped)"
-                : d.reason;
-        headers.add(HEADER_SOURCE_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8));
-        headers.add(HEADER_SOURCE_PARTITION, Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8));
-        headers.add(HEADER_SOURCE_OFFSET, Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8));
-        headers.add(HEADER_REASON, reason.getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(config.dlqTopic(), null, null, r.key(), withoutValue ? null : r.value(), headers);
-    }
-
-    private void awaitStop(Duration d) {
-        try {
-            stopRequested.await(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
-    /** Parses {@code leakwatch:min-max}; null for anything else. */
-    static long[] parseIntent(String metadata) {
-        if (metadata == null || !metadata.startsWith(INTENT_PREFIX)) {
-            return null;
-        }
-        String[] parts = metadata.substring(INTENT_PREFIX.length()).split("-", -1);
-        if (parts.length != 2) {
-            return null;
-        }
-        try {
-            long min = Long.parseLong(parts[0]);
-            long max = Long.parseLong(parts[1]);
-            return min >= 0 && max >= min ? new long[] {min, max} : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-            joinedGroup = true;
-            if (assigned.isEmpty()) {
-                return;
-            }
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
-            for (TopicPartition tp : assigned) {
-                PartitionState s = new PartitionState(tp);
-                OffsetAndMetadata c = committed.get(tp);
-                s.intent = c == null ? null : parseIntent(c.metadata());
-                if (s.intent != null) {
-                    LOG.info("Partition {}: replaying unconfirmed batch {}-{} with its original dedup token", tp,
-                            s.intent[0], s.intent[1]);
-                }
-                partitions.put(tp, s);
-            }
-            assignedPartitions = partitions.size();
-            LOG.info("Kafka metrics consumer assigned {}", assigned);
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            // Unwritten batches are abandoned: their offsets were never committed past, and the intent
-            // in the committed metadata lets the next owner replay them with the same token.
-            revoked.forEach(partitions::remove);
-            revoked.forEach(tp -> telemetry.forgetLag(tp.topic(), tp.partition()));
-            assignedPartitions = partitions.size();
-            if (!revoked.isEmpty()) {
-                LOG.info("Kafka metrics consumer revoked {}", revoked);
-            }
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> lost) {
-            onPartitionsRevoked(lost);
-        }
-    }
-
-    private static final class PartitionState {
-        final TopicPartition tp;
-        final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
-        long[] intent;
-        Batch batch;
-        int attempts;
-        long nextAttemptNanos;
-
-        PartitionState(TopicPartition tp) {
-            this.tp = tp;
-        }
-    }
-
-    private static final class Batch {
-        final long min;
-        final long max;
-        final List<ConsumerRecord<byte[], byte[]>> records;
-        final List<MetricRow> rows = new ArrayList<>();
-        final List<DeadLetter> deadLetters = new ArrayList<>();
-        boolean intentCommitted;
-
-        Batch(long min, long max, List<ConsumerRecord<byte[], byte[]>> records) {
-            this.min = min;
-            this.max = max;
-            this.records = records;
-        }
-    }
-
-    private static final class DeadLetter {
-        final ConsumerRecord<byte[], byte[]> record;
-        final String reason;
-        boolean sent;
-
-        DeadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {
-            this.record = record;
-            this.reason = reason;
-        }
-    }
-
-    private static final class DeadLetterException extends RuntimeException {
-        DeadLetterException(String message) {
-            super(message, null, false, false);
-        }
+        return decoded.rows();
     }
 }
