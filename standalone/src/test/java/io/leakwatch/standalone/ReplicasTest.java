@@ -5,15 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.leakwatch.testing.FreePorts;
 import io.leakwatch.testing.KafkaBroker;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.metrics.v1.Gauge;
-import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.OutputStream;
@@ -53,9 +44,8 @@ class ReplicasTest {
     private static final int INSTANCES = 8;
     private static final int POINTS_PER_PHASE = 15;
     private static final int PHASES = 3;
-    private static final String METRIC = "jvm.memory.used_after_last_gc";
-    private static final String POOL = "G1 Old Gen";
-
+    private static final String METRIC = OldGenPoints.METRIC;
+    
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Standalone> parts = new ArrayList<>();
 
@@ -162,7 +152,7 @@ class ReplicasTest {
                                 long base, int firstPoint) throws Exception {
         for (int p = firstPoint; p < firstPoint + POINTS_PER_PHASE; p++) {
             for (String instance : instances) {
-                byte[] value = request(instance, base + p * 1000L, value(instance, p)).toByteArray();
+                byte[] value = OldGenPoints.request("billing", instance, base + p * 1000L, value(instance, p)).toByteArray();
                 producer.send(new ProducerRecord<>(topic, instance.getBytes(StandardCharsets.UTF_8), value));
             }
         }
@@ -171,27 +161,6 @@ class ReplicasTest {
 
     private static double value(String instance, int point) {
         return 1_000_000d * (1 + Integer.parseInt(instance.substring(instance.lastIndexOf('-') + 1))) + point;
-    }
-
-    private static ExportMetricsServiceRequest request(String instance, long millis, double value) {
-        Resource resource = Resource.newBuilder()
-                .addAttributes(attribute("service.name", "billing"))
-                .addAttributes(attribute("service.instance.id", instance))
-                .build();
-        Metric metric = Metric.newBuilder().setName(METRIC).setUnit("By")
-                .setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder()
-                        .setTimeUnixNano(millis * 1_000_000L)
-                        .setAsDouble(value)
-                        .addAttributes(attribute("jvm.memory.pool.name", POOL))))
-                .build();
-        return ExportMetricsServiceRequest.newBuilder()
-                .addResourceMetrics(ResourceMetrics.newBuilder().setResource(resource)
-                        .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(metric)))
-                .build();
-    }
-
-    private static KeyValue attribute(String key, String value) {
-        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
     }
 
     private static ConsumerGroupDescription describe(KafkaBroker broker, String group) throws Exception {

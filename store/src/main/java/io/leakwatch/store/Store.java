@@ -35,7 +35,7 @@ public final class Store implements AutoCloseable {
         ClickHouseEngine engine = switch (config.mode()) {
             case EMBEDDED -> ChdbEngine.open(config.chdbLibrary(), config.dataDir(), config.poolSize());
             case SERVER -> ServerEngine.open(config.url(), config.user(), config.password(), config.database(),
-                    config.poolSize());
+                    config.poolSize(), config.cluster() != null);
         };
         try {
             Migrations.apply(engine, Schema.migrations(config.ttlDays()), config.topology());

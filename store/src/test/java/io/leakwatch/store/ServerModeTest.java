@@ -69,6 +69,24 @@ class ServerModeTest {
     }
 
     @Test
+    void clusteredInsertsAreSynchronousAndStillDeduplicated() {
+        assertThat(io.leakwatch.store.engine.ServerEngineSettings.of("t-1", true))
+                .containsEntry("distributed_foreground_insert", "1")
+                .containsEntry("deduplicate_blocks_in_dependent_materialized_views", "1");
+        assertThat(io.leakwatch.store.engine.ServerEngineSettings.of(null, false)).isEmpty();
+        // The real engine accepts the setting on a plain table (a cluster's Distributed tables need it).
+        try (var engine = io.leakwatch.store.engine.ServerEngine.open("http://127.0.0.1:" + http.port(),
+                "default", "", "default", 2, true)) {
+            ClickHouseMetricWriter writer = new ClickHouseMetricWriter(engine);
+            List<MetricRow> batch = TestRows.heap("checkout", "i-sync", 5, T0);
+            writer.write(batch, "leakwatch.metrics-9-0-4");
+            writer.write(batch, "leakwatch.metrics-9-0-4");
+        }
+        assertThat(embedded.queries().series("i-sync", "jvm.memory.used", Map.of(), T0, T0 + 3_600_000, 1000))
+                .hasSize(10);
+    }
+
+    @Test
     void hostileStringsSurviveTheHttpRoundTrip() {
         String hostile = "x'); DROP TABLE metric_points; --\\ \"q\" \n{evil:String} \t&param_x=1 ünï%20";
         server.writer().write(List.of(MetricRow.scalar(T0, "svc", "", hostile, "m", "1", MetricKind.GAUGE,

@@ -34,15 +34,26 @@ public final class ServerEngine implements ClickHouseEngine {
     private static final long TIMEOUT_SECONDS = 120;
     private final Client client;
     private final String url;
+    private final boolean distributed;
     private volatile boolean closed;
 
-    private ServerEngine(Client client, String url) {
+    private ServerEngine(Client client, String url, boolean distributed) {
         this.client = client;
         this.url = url;
+        this.distributed = distributed;
     }
 
-    /** Connects lazily; {@link #ping()} tells whether the server answers. */
+    /** Connects lazily to a single server; {@link #ping()} tells whether the server answers. */
     public static ServerEngine open(String url, String user, String password, String database, int maxConnections) {
+        return open(url, user, password, database, maxConnections, false);
+    }
+
+    /**
+     * Connects lazily. With {@code distributed} (the schema is laid out on a cluster) every insert goes into a
+     * {@code Distributed} table and is made synchronous, see {@link ServerEngineSettings}.
+     */
+    public static ServerEngine open(String url, String user, String password, String database, int maxConnections,
+                                    boolean distributed) {
         Client client = new Client.Builder()
                 .addEndpoint(url)
                 .setUsername(user)
@@ -53,7 +64,7 @@ public final class ServerEngine implements ClickHouseEngine {
                 .compressServerResponse(false)
                 .setClientName("leakwatch")
                 .build();
-        return new ServerEngine(client, url);
+        return new ServerEngine(client, url, distributed);
     }
 
     @Override
@@ -88,9 +99,9 @@ public final class ServerEngine implements ClickHouseEngine {
     @Override
     public long insert(String table, List<String> columns, String format, byte[] data, String dedupToken) {
         InsertSettings settings = new InsertSettings();
+        ServerEngineSettings.of(dedupToken, distributed).forEach(settings::serverSetting);
         if (dedupToken != null) {
             settings.setDeduplicationToken(Identifiers.dedupToken(dedupToken));
-            settings.serverSetting("deduplicate_blocks_in_dependent_materialized_views", "1");
         }
         columns.forEach(Identifiers::identifier);
         try (InsertResponse r = await(client.insert(Identifiers.identifier(table), columns,
