@@ -87,6 +87,16 @@ class ServerModeTest {
     }
 
     @Test
+    void aSemicolonInTheUrlQueryStaysPartOfTheSql() throws Exception {
+        String sql = "SELECT 'a;b' AS s FORMAT TabSeparated";
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + http.port() + "/?query=" + java.net.URLEncoder.encode(sql, StandardCharsets.UTF_8)
+                        .replace("%3B", ";"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("a;b\n");
+    }
+
+    @Test
     void hostileStringsSurviveTheHttpRoundTrip() {
         String hostile = "x'); DROP TABLE metric_points; --\\ \"q\" \n{evil:String} \t&param_x=1 ünï%20";
         server.writer().write(List.of(MetricRow.scalar(T0, "svc", "", hostile, "m", "1", MetricKind.GAUGE,

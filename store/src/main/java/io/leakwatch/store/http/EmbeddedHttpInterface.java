@@ -140,7 +140,8 @@ public final class EmbeddedHttpInterface implements AutoCloseable {
         });
         req.endHandler(v -> {
             if (!tooLarge[0]) {
-                MultiMap params = MultiMap.caseInsensitiveMultiMap().addAll(req.params());
+                // ';' is an ordinary character of SQL text, not a parameter separator as Netty assumes by default
+                MultiMap params = MultiMap.caseInsensitiveMultiMap().addAll(req.params(true));
                 // client-v2 and jdbc-v2 send the format and database as headers, as ClickHouse allows
                 String formatHeader = req.getHeader("X-ClickHouse-Format");
                 if (formatHeader != null && !params.contains("default_format")) {
