@@ -15,8 +15,9 @@ import java.util.Objects;
  *
  * <h2>Method</h2>
  * <ol>
- *   <li>Floor: a {@link Series.Kind#RAW} series is reduced to its lower envelope
- *       ({@link LeakThresholds#envelopeBucket()}); a floor series is used as is.</li>
+ *   <li>Floor: with {@code zeroIsMissing}, zero values (not measured yet) are dropped. A
+ *       {@link Series.Kind#RAW} series is reduced to its lower envelope ({@link LeakThresholds#envelopeBucket()});
+ *       a floor series too when {@link LeakThresholds#floorEnvelopeBucket()} is set, else it is used as is.</li>
  *   <li>Warm-up: points before {@code processStart + warmupAfterStart} are dropped when the process start
  *       is known, else the first {@code warmupFraction} of the window. Long series are reduced to
  *       {@code maxPoints} bucket medians.</li>
@@ -94,8 +95,20 @@ public final class LeakRule {
         }
         long windowStart = ts[0];
         long windowEnd = ts[ts.length - 1];
-        if (series.kind() == Series.Kind.RAW) {
-            LowerEnvelope.Points env = LowerEnvelope.of(ts, vs, t.envelopeBucket().toMillis());
+        if (t.zeroIsMissing()) {
+            int kept = 0;
+            for (int i = 0; i < ts.length; i++) {
+                if (vs[i] != 0) {
+                    ts[kept] = ts[i];
+                    vs[kept++] = vs[i];
+                }
+            }
+            ts = Arrays.copyOf(ts, kept);
+            vs = Arrays.copyOf(vs, kept);
+        }
+        long bucket = series.kind() == Series.Kind.RAW ? t.envelopeBucket().toMillis() : t.floorEnvelopeBucket().toMillis();
+        if (bucket > 0) {
+            LowerEnvelope.Points env = LowerEnvelope.of(ts, vs, bucket);
             ts = env.timestampsMs();
             vs = env.values();
         }
@@ -215,7 +228,9 @@ public final class LeakRule {
             growthFrom = from + split.index();
         }
         Trend growth = growthFrom == from ? regime : trend(x, vs, growthFrom, m);
-        long since = ts[growthFrom];
+        // A leak that started at a deploy is dated at the deploy itself: an enveloped series' first point after
+        // it may lie up to a bucket later.
+        long since = sinceChange && growthFrom == from ? change : ts[growthFrom];
         double growthHours = x[m - 1] - x[growthFrom];
         double slope = growth.fit.slope();
         double sig = significance(growth.mk.pIncreasing());

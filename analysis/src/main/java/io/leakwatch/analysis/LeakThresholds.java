@@ -26,6 +26,12 @@ import java.time.Duration;
  * @param envelopeBucket          bucket width of the lower envelope for raw (sawtooth) series
  * @param maxPoints               longer series are reduced to this many bucket medians before fitting
  * @param maxPairs                cap on the Theil–Sen pairwise slopes (sampled deterministically beyond it)
+ * @param floorEnvelopeBucket     bucket width of a lower envelope taken of {@link Series.Kind#FLOOR} series too
+ *                                ({@link Duration#ZERO}: used as is). A used-after-GC reading is an upper bound
+ *                                of the live set: a collection that ran while transient data was held (a report,
+ *                                a batch) reads high, so the heap's post-GC floor is enveloped as well
+ * @param zeroIsMissing           whether a value of exactly 0 means "not measured yet" and is dropped: the old
+ *                                pool's used-after-GC reads 0 until its first collection, and no live heap is 0
  */
 public record LeakThresholds(
         int minPoints,
@@ -43,12 +49,15 @@ public record LeakThresholds(
         Duration fullConfidenceWindow,
         Duration envelopeBucket,
         int maxPoints,
-        int maxPairs) {
+        int maxPairs,
+        Duration floorEnvelopeBucket,
+        boolean zeroIsMissing) {
 
     /** Generic defaults; {@link Signal#defaultThresholds()} adapts the slope floors per signal. */
     public static final LeakThresholds DEFAULTS = new LeakThresholds(
             20, Duration.ofMinutes(60), 0.10, Duration.ofMinutes(10), 0.01, 0.0, 0.0005, 0.25, 0.30,
-            false, 2, 50, Duration.ofHours(6), Duration.ofMinutes(5), 2_000, 50_000);
+            false, 2, 50, Duration.ofHours(6), Duration.ofMinutes(5), 2_000, 50_000,
+            Duration.ZERO, false);
 
     /** Validates ranges so a bad configuration fails at start-up, not during analysis. */
     public LeakThresholds {
@@ -67,6 +76,7 @@ public record LeakThresholds(
         require(envelopeBucket != null && envelopeBucket.toMillis() > 0, "envelopeBucket must be positive");
         require(maxPoints >= minPoints && maxPoints <= 100_000, "maxPoints must be in [minPoints, 100000]");
         require(maxPairs >= 100, "maxPairs must be at least 100");
+        require(floorEnvelopeBucket != null && !floorEnvelopeBucket.isNegative(), "floorEnvelopeBucket must be non-negative");
     }
 
     /**
@@ -82,7 +92,8 @@ public record LeakThresholds(
         return new LeakThresholds(points, newMinWindow, warmupFraction, scaled(warmupAfterStart, factor), maxPValue,
                 minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence,
                 minReclaimEvents, leakMinConfidence, scaled(fullConfidenceWindow, factor),
-                scaled(envelopeBucket, factor), Math.max(maxPoints, points), maxPairs);
+                scaled(envelopeBucket, factor), Math.max(maxPoints, points), maxPairs,
+                floorEnvelopeBucket.isZero() ? Duration.ZERO : scaled(floorEnvelopeBucket, factor), zeroIsMissing);
     }
 
     private static Duration scaled(Duration duration, double factor) {
@@ -97,38 +108,46 @@ public record LeakThresholds(
     }
 
     public LeakThresholds withMinPoints(int v) {
-        return new LeakThresholds(v, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs);
+        return new LeakThresholds(v, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs, floorEnvelopeBucket, zeroIsMissing);
     }
 
     public LeakThresholds withMinWindow(Duration v) {
-        return new LeakThresholds(minPoints, v, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs);
+        return new LeakThresholds(minPoints, v, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs, floorEnvelopeBucket, zeroIsMissing);
     }
 
     public LeakThresholds withWarmupFraction(double v) {
-        return new LeakThresholds(minPoints, minWindow, v, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs);
+        return new LeakThresholds(minPoints, minWindow, v, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs, floorEnvelopeBucket, zeroIsMissing);
     }
 
     public LeakThresholds withMaxPValue(double v) {
-        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, v, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs);
+        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, v, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs, floorEnvelopeBucket, zeroIsMissing);
     }
 
     public LeakThresholds withMinSlopePerHour(double v) {
-        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, v, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs);
+        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, v, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs, floorEnvelopeBucket, zeroIsMissing);
     }
 
     public LeakThresholds withMinRelativeSlopePerHour(double v) {
-        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, v, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs);
+        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, v, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs, floorEnvelopeBucket, zeroIsMissing);
     }
 
     public LeakThresholds withRequireReclaimEvidence(boolean v) {
-        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, v, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs);
+        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, v, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs, floorEnvelopeBucket, zeroIsMissing);
     }
 
     public LeakThresholds withEnvelopeBucket(Duration v) {
-        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, v, maxPoints, maxPairs);
+        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, v, maxPoints, maxPairs, floorEnvelopeBucket, zeroIsMissing);
     }
 
     public LeakThresholds withMaxPairs(int v) {
-        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, v);
+        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, v, floorEnvelopeBucket, zeroIsMissing);
+    }
+
+    public LeakThresholds withFloorEnvelopeBucket(Duration v) {
+        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs, v, zeroIsMissing);
+    }
+
+    public LeakThresholds withZeroIsMissing(boolean v) {
+        return new LeakThresholds(minPoints, minWindow, warmupFraction, warmupAfterStart, maxPValue, minSlopePerHour, minRelativeSlopePerHour, plateauTolerance, releaseFraction, requireReclaimEvidence, minReclaimEvents, leakMinConfidence, fullConfidenceWindow, envelopeBucket, maxPoints, maxPairs, floorEnvelopeBucket, v);
     }
 }

@@ -1,5 +1,6 @@
 package io.leakwatch.analysis;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -68,12 +69,18 @@ public enum Signal {
     public LeakThresholds defaultThresholds() {
         LeakThresholds base = LeakThresholds.DEFAULTS;
         return switch (this) {
-            case HEAP -> base.withMinSlopePerHour(0.25 * MIB).withRequireReclaimEvidence(true);
+            // Post-GC floors are enveloped (a collection during a held report reads high) and the old pool's
+            // 0 before its first collection is no reading; 5-minute buckets leave 8 points in 40 minutes.
+            case HEAP -> base.withMinSlopePerHour(0.25 * MIB).withRequireReclaimEvidence(true)
+                    .withZeroIsMissing(true).withFloorEnvelopeBucket(Duration.ofMinutes(5))
+                    .withMinPoints(8).withMinWindow(Duration.ofMinutes(40));
             case METASPACE -> base.withMinSlopePerHour(64 * 1024.0);
             case CLASSES -> base.withMinSlopePerHour(10);
             case THREADS -> base.withMinSlopePerHour(1);
             case DIRECT -> base.withMinSlopePerHour(0.25 * MIB);
-            case NATIVE -> base.withMinSlopePerHour(1 * MIB).withMinRelativeSlopePerHour(0.001);
+            // RSS beyond heap and non-heap drifts by a few MiB/h in a warming JVM (JIT code, malloc arenas,
+            // GC structures), so less than 4 MiB/h (about 100 MiB a day) is not reported.
+            case NATIVE -> base.withMinSlopePerHour(4 * MIB).withMinRelativeSlopePerHour(0.001);
             case FDS -> base.withMinSlopePerHour(1);
             case GC -> base.withMinSlopePerHour(0.002).withMinRelativeSlopePerHour(0);
         };

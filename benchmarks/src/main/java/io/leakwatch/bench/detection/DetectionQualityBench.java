@@ -167,7 +167,9 @@ public final class DetectionQualityBench {
         for (SeriesPoint p : store.queries().series(instance, "jvm.memory.used_after_last_gc",
                 Map.of("jvm.memory.type", "heap"), start - 60_000, replay.lastMillis() + 60_000, 1_000_000)) {
             String pool = p.attributes().getOrDefault("jvm.memory.pool.name", "");
-            if (pool.contains("Old") || pool.contains("Tenured")) {
+            // The old pool reads 0 until its first collection: no reading (JMC's GC events would not exist for it);
+            // kept, the jump from 0 made JMC fire on any heap that was merely filling.
+            if ((pool.contains("Old") || pool.contains("Tenured")) && p.value() > 0) {
                 oldAfterGc.merge(p.timeMillis(), p.value(), Double::sum);
             }
         }
