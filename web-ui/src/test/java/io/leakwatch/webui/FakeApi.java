@@ -25,6 +25,8 @@ final class FakeApi {
 
     volatile boolean emptyFleet;
     volatile boolean leaksAvailable;
+    /** Instances without an environment, as from agents that set none. */
+    volatile boolean noEnvironments;
     /** A metric whose series requests fail with 500, as a store error does; null for none. */
     volatile String failingMetric;
     /** With a token set, every /api call needs "Authorization: Bearer" with it (read) or the admin one (any). */
@@ -35,16 +37,25 @@ final class FakeApi {
     /** /api calls that carried an accepted token. */
     final List<String> authorized = new CopyOnWriteArrayList<>();
     final List<JsonObject> silences = new CopyOnWriteArrayList<>();
+    final List<JsonObject> rules = new CopyOnWriteArrayList<>();
+    /** The one rule the fake starts with. */
+    static final JsonObject HEAP_RULE = new JsonObject()
+            .put("id", "heap-leak").put("name", "Heap leak").put("enabled", true).put("signal", "heap").put("severity", "critical")
+            .put("condition", new JsonObject().put("verdicts", new JsonArray().add("leak")).put("minConfidence", 80))
+            .put("for", "10m").put("channels", new JsonArray().add("ops-chat"));
 
     void reset() {
         emptyFleet = false;
         leaksAvailable = false;
+        noEnvironments = false;
         failingMetric = null;
         readToken = null;
         adminToken = null;
         received.clear();
         authorized.clear();
         silences.clear();
+        rules.clear();
+        rules.add(HEAP_RULE.copy());
     }
 
     /** As query-api's ApiAuthHandler: 401 without or with an unknown token, 403 for a read token on a write. */
@@ -119,10 +130,34 @@ final class FakeApi {
             silences.removeIf(s -> s.getString("id").equals(ctx.pathParam("id")));
             ctx.response().setStatusCode(204).end();
         });
-        router.get("/api/v1/rules").handler(ctx -> ctx.json(new JsonObject().put("items", new JsonArray().add(new JsonObject()
-                .put("id", "heap-leak").put("name", "Heap leak").put("enabled", true).put("signal", "heap").put("severity", "critical")
-                .put("condition", new JsonObject().put("verdicts", new JsonArray().add("leak")).put("minConfidence", 80))
-                .put("for", "10m").put("channels", new JsonArray().add("ops-chat"))))));
+        router.get("/api/v1/rules").handler(ctx -> ctx.json(new JsonObject().put("items", new JsonArray(List.copyOf(rules)))));
+        router.post("/api/v1/rules").handler(ctx -> {
+            JsonObject in = ctx.body().asJsonObject();
+            String invalid = invalidRule(in);
+            if (invalid != null) {
+                error(ctx, 400, "bad_parameter", invalid);
+            } else if (rules.stream().anyMatch(r -> r.getString("id").equals(in.getString("id")))) {
+                error(ctx, 409, "conflict", "rule '" + in.getString("id") + "' exists; use PUT to replace it");
+            } else {
+                rules.add(in);
+                ctx.response().setStatusCode(201);
+                ctx.json(in);
+            }
+        });
+        router.put("/api/v1/rules/:id").handler(ctx -> {
+            JsonObject in = ctx.body().asJsonObject();
+            String invalid = invalidRule(in);
+            if (invalid != null) {
+                error(ctx, 400, "bad_parameter", invalid);
+                return;
+            }
+            rules.replaceAll(r -> r.getString("id").equals(ctx.pathParam("id")) ? in : r);
+            ctx.json(in);
+        });
+        router.delete("/api/v1/rules/:id").handler(ctx -> {
+            rules.removeIf(r -> r.getString("id").equals(ctx.pathParam("id")));
+            ctx.response().setStatusCode(204).end();
+        });
         router.get("/api/v1/channels").handler(ctx -> ctx.json(new JsonObject().put("items", new JsonArray().add(new JsonObject()
                 .put("id", "ops-chat").put("type", "slack").put("target", "https://chat.example").put("default", true)
                 .put("lastDelivery", new JsonObject().put("channel", "ops-chat").put("outcome", "delivered").put("statusCode", 200)
@@ -204,13 +239,23 @@ final class FakeApi {
             list.add(instance(LEAKING, "checkout", "1.5.0", start, now))
                     .add(instance("checkout-2", "checkout", "1.4.2", start, now))
                     .add(instance("gateway-1", "gateway", "2.1.0", start, now));
+            if (noEnvironments) {
+                list.forEach(i -> ((JsonObject) i).remove("environment"));
+            }
         }
         ctx.json(list);
     }
 
+    /** The one check the fake makes, worded as query-api's rule validation words it. */
+    private static String invalidRule(JsonObject rule) {
+        String severity = rule.getString("severity");
+        return severity == null || List.of("info", "warning", "critical").contains(severity) ? null
+                : "severity: field 'severity': unknown severity '" + severity + "', expected one of info, warning, critical";
+    }
+
     private static JsonObject instance(String id, String service, String version, String first, String last) {
         return new JsonObject().put("instance", id).put("service", service).put("version", version)
-                .put("host", "host-" + id).put("environment", "prod").put("firstSeen", first).put("lastSeen", last)
+                .put("host", "host-" + id).put("environment", service.equals("gateway") ? "staging" : "prod").put("firstSeen", first).put("lastSeen", last)
                 .put("points", 4321);
     }
 

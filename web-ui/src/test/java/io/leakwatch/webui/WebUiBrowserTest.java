@@ -58,6 +58,8 @@ class WebUiBrowserTest {
     private static String base;
     /** Chromium logs each 401/403 the token test provokes on purpose. */
     private static volatile boolean expectAuthErrors;
+    /** Chromium logs the 400 of the rule edit the rules test makes invalid on purpose. */
+    private static volatile boolean expectRejectedRule;
 
     @BeforeAll
     static void start(@TempDir Path profile) throws Exception {
@@ -103,6 +105,7 @@ class WebUiBrowserTest {
     void reset() {
         API.reset();
         expectAuthErrors = false;
+        expectRejectedRule = false;
         colorScheme("light");
         // A blank page first, so that each test's get() loads the UI afresh even when the hash is the same.
         driver.get("about:blank");
@@ -118,6 +121,7 @@ class WebUiBrowserTest {
                 .filter(m -> !EXPECTED_404.matcher(m).find())
                 .filter(m -> API.failingMetric == null || !m.contains("status of 500"))
                 .filter(m -> !expectAuthErrors || !(m.contains("status of 401") || m.contains("status of 403")))
+                .filter(m -> !expectRejectedRule || !m.contains("/api/v1/rules/heap-leak - Failed to load resource: the server responded with a status of 400"))
                 .toList();
         assertThat(errors).as("browser console errors and warnings").isEmpty();
     }
@@ -306,6 +310,106 @@ class WebUiBrowserTest {
         expire.click();
         await().atMost(WAIT).untilAsserted(() -> assertThat(API.received).anySatisfy(r -> assertThat(r).startsWith("DELETE /api/v1/silences/s1")));
         waitFor(By.cssSelector("#silences [data-state='empty']"));
+    }
+
+    @Test
+    void anAdminCreatesEditsDisablesAndDeletesRules() throws IOException {
+        expectRejectedRule = true;
+        driver.get(base + "#/alerts");
+        waitFor(By.cssSelector("#rules tr[data-rule='heap-leak']"));
+        assertThat(driver.findElement(By.id("channels-note")).getText()).contains("configured in the server's environment", "Send test");
+
+        driver.findElement(By.cssSelector("[data-rule-toggle='heap-leak']")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(API.received).anySatisfy(r -> {
+            assertThat(r).startsWith("PUT /api/v1/rules/heap-leak ");
+            io.vertx.core.json.JsonObject sent = new io.vertx.core.json.JsonObject(r.substring("PUT /api/v1/rules/heap-leak ".length()));
+            assertThat(sent.getBoolean("enabled")).isFalse();
+            assertThat(sent.copy().put("enabled", true)).isEqualTo(FakeApi.HEAP_RULE);
+        }));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(driver.findElement(By.cssSelector("#rules tr[data-rule='heap-leak']"))
+                .getDomAttribute("class")).isEqualTo("disabled"));
+
+        // An edit the server rejects shows its reason and keeps the editor open.
+        waitFor(By.cssSelector("[data-rule-edit='heap-leak']")).click();
+        WebElement text = waitFor(By.id("rule-text"));
+        assertThat(text.getDomProperty("value")).contains("\"id\": \"heap-leak\"", "\"enabled\": false");
+        setRuleText(text.getDomProperty("value").replace("\"critical\"", "\"urgent\""));
+        driver.findElement(By.cssSelector("#rule-form button[type='submit']")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(driver.findElement(By.id("rule-status")).getText())
+                .contains("Could not save the rule", "unknown severity 'urgent'"));
+        assertThat(driver.findElement(By.id("rule-form")).isDisplayed()).isTrue();
+        setRuleText(text.getDomProperty("value").replace("\"urgent\"", "\"warning\""));
+        driver.findElement(By.cssSelector("#rule-form button[type='submit']")).click();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(driver.findElement(By.cssSelector("#rules tr[data-rule='heap-leak']"))
+                .getText()).contains("warning"));
+
+        driver.findElement(By.id("rule-new")).click();
+        assertThat(waitFor(By.id("rule-text")).getDomProperty("value")).contains("my-service-heap");
+        driver.findElement(By.cssSelector("#rule-form button[type='submit']")).click();
+        WebElement created = waitFor(By.cssSelector("#rules tr[data-rule='my-service-heap']"));
+        assertThat(created.getText()).contains("critical", "verdict ∈ leak", "service=my-service");
+        assertThat(driver.findElement(By.id("rule-form")).isDisplayed()).isFalse();
+        screenshot("alerts-rules");
+
+        // Deleting takes a second click.
+        WebElement delete = driver.findElement(By.cssSelector("[data-rule-delete='my-service-heap']"));
+        delete.click();
+        assertThat(delete.getText()).isEqualTo("Confirm delete");
+        assertThat(API.received).noneMatch(r -> r.startsWith("DELETE"));
+        delete.click();
+        await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("#rules tr[data-rule='my-service-heap']")).isEmpty());
+        assertThat(API.received).anySatisfy(r -> assertThat(r).startsWith("DELETE /api/v1/rules/my-service-heap"));
+    }
+
+    @Test
+    void theFleetSortsFiltersByEnvironmentAndDrawsASparklinePerService() throws IOException {
+        API.leaksAvailable = true;
+        driver.get(base + "#/");
+        waitFor(By.cssSelector("#services tr[data-service='gateway']"));
+        WebElement checkout = waitFor(By.cssSelector("#services tr[data-service='checkout']"));
+        assertThat(checkout.getText()).contains("1.5.0, 1.4.2", "2", "1 leak", "90 min");
+        await().atMost(WAIT).until(() -> driver.findElements(By.cssSelector("#services [data-spark='checkout'] canvas")).size() == 1);
+        assertThat(driver.findElement(By.cssSelector("#services [data-spark='checkout']")).getDomAttribute("title"))
+                .startsWith("Heap after GC, summed over 2 instances");
+        assertThat(serviceOrder()).containsExactly("checkout", "gateway");
+
+        driver.findElement(By.cssSelector("#services button[data-sort='service']")).click();
+        await().atMost(WAIT).until(() -> serviceOrder().equals(List.of("gateway", "checkout")));
+        assertThat(driver.getCurrentUrl()).endsWith("#/?sort=-service");
+        driver.findElement(By.cssSelector("#services button[data-sort='exhaustion']")).click();
+        await().atMost(WAIT).until(() -> serviceOrder().equals(List.of("checkout", "gateway")));
+        assertThat(driver.findElement(By.cssSelector("#services th[aria-sort='ascending']")).getText()).contains("Worst exhaustion");
+
+        WebElement env = waitFor(By.id("env-filter"));
+        assertThat(env.findElements(By.tagName("option"))).extracting(WebElement::getText).containsExactly("all", "prod", "staging");
+        env.findElement(By.cssSelector("option[value='staging']")).click();
+        await().atMost(WAIT).until(() -> serviceOrder().equals(List.of("gateway")));
+        assertThat(driver.getCurrentUrl()).endsWith("#/?env=staging&sort=exhaustion");
+        screenshot("fleet-sorted");
+
+        // The URL restores filter and sort.
+        driver.navigate().refresh();
+        await().atMost(WAIT).ignoreExceptions().until(() -> serviceOrder().equals(List.of("gateway")));
+        WebElement filter = driver.findElement(By.id("filter"));
+        driver.findElement(By.cssSelector("#env-filter option[value='']")).click();
+        filter.sendKeys("check");
+        await().atMost(WAIT).until(() -> serviceOrder().equals(List.of("checkout")));
+    }
+
+    @Test
+    void theEnvironmentFilterIsHiddenWhenNoEnvironmentIsKnown() {
+        API.noEnvironments = true;
+        driver.get(base + "#/");
+        waitFor(By.cssSelector("#services tr[data-service='checkout']"));
+        assertThat(driver.findElement(By.id("env-filter-label")).isDisplayed()).isFalse();
+    }
+
+    private static List<String> serviceOrder() {
+        return driver.findElements(By.cssSelector("#services tbody tr")).stream().map(r -> r.getDomAttribute("data-service")).toList();
+    }
+
+    private static void setRuleText(String json) {
+        driver.executeScript("document.getElementById('rule-text').value = arguments[0]", json);
     }
 
     private static void assertChartsDrawn() {

@@ -109,6 +109,36 @@ class AlertingApiTest {
                 """).put("id", id);
     }
 
+    /** The web UI's rule editing: its "New rule" template, a listed rule sent back with enabled flipped, and the 400/403 it shows. */
+    @Test
+    void theWebUisRuleEditsRoundTrip() {
+        // web-ui alerts.js NEW_RULE, verbatim.
+        JsonObject template = new JsonObject("""
+                {"id": "my-service-heap", "name": "my-service heap leak", "enabled": true, "matchers": ["service=my-service"],
+                 "signals": ["heap"], "condition": {"verdicts": ["leak"], "minConfidence": 80, "timeToExhaustionBelow": "24h"},
+                 "for": "10m", "severity": "critical", "channels": [], "repeatInterval": "4h", "resolveDelay": "15m"}
+                """);
+        HttpResponse<Buffer> created = call(HttpMethod.POST, "/api/v1/rules", ADMIN, template);
+        assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+
+        JsonObject listed = call(HttpMethod.GET, "/api/v1/rules", READ, null).bodyAsJsonObject().getJsonArray("items").stream()
+                .map(JsonObject.class::cast).filter(r -> r.getString("id").equals("heap-leak-critical")).findFirst().orElseThrow();
+        HttpResponse<Buffer> disabled = call(HttpMethod.PUT, "/api/v1/rules/heap-leak-critical", ADMIN, listed.copy().put("enabled", false));
+        assertThat(disabled.statusCode()).as(disabled.bodyAsString()).isEqualTo(200);
+        assertThat(alerting.rule("heap-leak-critical").orElseThrow().enabled()).isFalse();
+        assertThat(call(HttpMethod.GET, "/api/v1/rules/heap-leak-critical", READ, null).bodyAsJsonObject())
+                .isEqualTo(listed.copy().put("enabled", false));
+
+        HttpResponse<Buffer> bad = call(HttpMethod.PUT, "/api/v1/rules/heap-leak-critical", ADMIN, listed.copy().put("severity", "urgent"));
+        assertBad(bad, "severity");
+        assertThat(bad.bodyAsJsonObject().getString("detail")).contains("urgent");
+
+        assertThat(call(HttpMethod.PUT, "/api/v1/rules/heap-leak-critical", READ, listed).statusCode()).isEqualTo(403);
+        assertThat(call(HttpMethod.POST, "/api/v1/rules", READ, rule("read-only")).statusCode()).isEqualTo(403);
+        assertThat(call(HttpMethod.DELETE, "/api/v1/rules/my-service-heap", READ, null).statusCode()).isEqualTo(403);
+        assertThat(call(HttpMethod.DELETE, "/api/v1/rules/my-service-heap", ADMIN, null).statusCode()).isEqualTo(204);
+    }
+
     @Test
     void defaultRulesAreSeededAndRulesCanBeCreatedReadReplacedAndDeleted() {
         HttpResponse<Buffer> list = call(HttpMethod.GET, "/api/v1/rules", READ, null);

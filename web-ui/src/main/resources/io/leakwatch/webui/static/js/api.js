@@ -73,6 +73,10 @@ export function postJson(path, body, signal) {
   return request('POST', path, undefined, body === undefined ? {} : body, signal);
 }
 
+export function putJson(path, body, signal) {
+  return request('PUT', path, undefined, body, signal);
+}
+
 export function deleteJson(path, signal) {
   return request('DELETE', path, undefined, undefined, signal);
 }

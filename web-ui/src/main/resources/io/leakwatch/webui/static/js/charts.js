@@ -18,7 +18,8 @@ function theme() {
   };
 }
 
-const FORMATS = { bytes, count };
+const percent = (v) => (v == null ? '–' : (v * 100).toFixed(v < 0.1 ? 2 : 1) + ' %');
+const FORMATS = { bytes, count, percent };
 
 function latest(ys) {
   for (let i = ys.length - 1; i >= 0; i--) if (ys[i] != null) return ys[i];
@@ -45,6 +46,27 @@ export function sumByTime(response, match = () => true) {
   }
   const points = [...sums.entries()].sort((a, b) => a[0] - b[0]);
   return toTable(points);
+}
+
+/**
+ * The share of wall time a cumulative seconds counter grows by (e.g. jvm.gc.duration's sum: GC time share),
+ * summed over its attribute sets: between consecutive points of one set, increase / elapsed seconds. A
+ * decrease (the process restarted) starts that set afresh instead of drawing a negative share.
+ */
+export function shareOfTime(response, match = () => true) {
+  const sums = new Map();
+  for (const s of response.series) {
+    if (!match(s.attributes || {})) continue;
+    let prev = null;
+    for (const [t, v] of s.points) {
+      if (v === null) continue;
+      if (prev && t > prev[0] && v >= prev[1]) {
+        sums.set(t, (sums.get(t) || 0) + (v - prev[1]) / ((t - prev[0]) / 1000));
+      }
+      prev = [t, v];
+    }
+  }
+  return toTable([...sums.entries()].sort((a, b) => a[0] - b[0]));
 }
 
 /** One line per value of an attribute (e.g. per memory pool), summing series that share that value. */

@@ -38,8 +38,10 @@ export function parseHash(hash) {
     range = { kind: 'relative', span: RELATIVE_RANGES.includes(r) ? r : DEFAULT_RANGE };
   }
   const baseline = params.get('baseline');
+  const sort = params.get('sort') || '';
   return { page, id, range, refresh: params.get('refresh') === '30s', q: (params.get('q') || '').slice(0, 100),
-    baseline: BASELINES.includes(baseline) ? baseline : '' };
+    baseline: BASELINES.includes(baseline) ? baseline : '', env: (params.get('env') || '').slice(0, 100),
+    sort: /^-?(service|instances|suspects|exhaustion)$/.test(sort) ? sort : '' };
 }
 
 export function formatHash(state) {
@@ -55,6 +57,8 @@ export function formatHash(state) {
   }
   if (state.refresh) params.set('refresh', '30s');
   if (state.q) params.set('q', state.q);
+  if (state.env && state.page === 'fleet') params.set('env', state.env);
+  if (state.sort && state.page === 'fleet') params.set('sort', state.sort);
   if (state.baseline && state.page === 'instance') params.set('baseline', state.baseline);
   const query = params.toString();
   return '#' + path + (query ? '?' + query : '');
@@ -62,7 +66,7 @@ export function formatHash(state) {
 
 /** Link to another page keeping the time range and refresh setting. */
 export function linkTo(state, page, id) {
-  return formatHash({ ...state, page, id, q: '', baseline: '' });
+  return formatHash({ ...state, page, id, q: '', baseline: '', env: '', sort: '' });
 }
 
 function spanMs(span) {

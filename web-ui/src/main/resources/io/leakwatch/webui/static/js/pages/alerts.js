@@ -1,11 +1,18 @@
 // Alerts: what fires now (/api/v1/alerts current), what changed in the range (history), silences (create,
-// expire), and the rules and channels that produce and deliver them (view; channel test for admins).
-import { ApiError, deleteJson, getJson, postJson } from '../api.js';
+// expire), the rules (view; create, edit, enable/disable and delete with an admin token) and the channels
+// that deliver them (view and test send: channels and their secrets are configured in the server's environment).
+import { ApiError, deleteJson, getJson, postJson, putJson } from '../api.js';
 import { el, section, stateBox, table } from '../dom.js';
 import { ago, dateTime, duration, rate } from '../format.js';
 import { linkTo, resolveRange } from '../route.js';
 
 const STATUS = ['firing', 'pending', 'resolved'];
+/** What "New rule" starts from: a complete, valid rule to adjust. */
+const NEW_RULE = {
+  id: 'my-service-heap', name: 'my-service heap leak', enabled: true, matchers: ['service=my-service'],
+  signals: ['heap'], condition: { verdicts: ['leak'], minConfidence: 80, timeToExhaustionBelow: '24h' },
+  for: '10m', severity: 'critical', channels: [], repeatInterval: '4h', resolveDelay: '15m',
+};
 const cls = (prefix, v) => prefix + String(v || '').replace(/[^a-z_]/g, '');
 
 function failure(what, e) {
@@ -24,6 +31,46 @@ export function mountAlerts(root, state) {
   const rules = el('div', { class: 'panel', id: 'rules' }, stateBox('loading', 'Loading rules…'));
   const channels = el('div', { class: 'panel', id: 'channels' }, stateBox('loading', 'Loading channels…'));
   const formStatus = el('p', { id: 'silence-status', role: 'status', class: 'hint' });
+  const ruleStatus = el('p', { id: 'rule-status', role: 'status', class: 'hint' });
+  const ruleTitle = el('h3', { id: 'rule-editor-title' }, 'New rule');
+  const ruleText = el('textarea', { id: 'rule-text', rows: 16, cols: 70, maxlength: 60000, spellcheck: 'false',
+    'aria-describedby': 'rule-help' });
+  const ruleCancel = el('button', { type: 'button', id: 'rule-cancel' }, 'Cancel');
+  const ruleForm = el('form', { id: 'rule-form', class: 'panel rule-form', 'aria-labelledby': 'rule-editor-title', hidden: true },
+    ruleTitle,
+    el('p', { id: 'rule-help', class: 'hint' }, 'The rule in the rule file\'s shape (JSON): id, name, enabled, matchers, ',
+      'signals (or signal: any), condition {verdicts, minConfidence, timeToExhaustionBelow}, for, severity, channels, ',
+      'repeatInterval, resolveDelay. The server checks it and names the field it rejects.'),
+    el('label', { for: 'rule-text', class: 'visually-hidden' }, 'Rule definition (JSON)'), ruleText,
+    el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Save rule'), ruleCancel));
+  const newRule = el('button', { type: 'button', id: 'rule-new' }, 'New rule');
+  let editing = null;
+  newRule.addEventListener('click', () => openEditor(null));
+  ruleCancel.addEventListener('click', () => { ruleForm.hidden = true; ruleStatus.textContent = ''; });
+  ruleForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    let body;
+    try {
+      body = JSON.parse(ruleText.value);
+    } catch (e) {
+      ruleStatus.textContent = 'Not valid JSON: ' + e.message;
+      return;
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      ruleStatus.textContent = 'The rule must be one JSON object.';
+      return;
+    }
+    ruleStatus.textContent = 'Saving…';
+    try {
+      if (editing) await putJson('/api/v1/rules/' + encodeURIComponent(editing), body);
+      else await postJson('/api/v1/rules', body);
+      ruleStatus.textContent = 'Rule ' + (body.id || editing) + ' saved.';
+      ruleForm.hidden = true;
+      await loadRules();
+    } catch (e) {
+      ruleStatus.textContent = 'Could not save the rule: ' + e.message;
+    }
+  });
 
   const matchers = el('input', { id: 'silence-matchers', required: true, maxlength: 2000, size: 40,
     placeholder: 'service=checkout, signal=heap' });
@@ -60,8 +107,13 @@ export function mountAlerts(root, state) {
     section('Silences', 'silences-title', el('p', { class: 'hint' },
       'Matchers are label=value (also !=, =~regex, !~regex) on service, version, environment, instance, signal, rule or severity; all must match.'),
       el('div', { class: 'panel' }, form), silences),
-    section('Rules', 'rules-title', rules),
-    section('Channels and deliveries', 'channels-title', channels));
+    section('Rules', 'rules-title', el('p', { class: 'hint' },
+      'Creating, editing, enabling and deleting rules needs an admin token; a read-only token can view them.'),
+      el('div', { class: 'toolbar' }, newRule, ruleStatus), ruleForm, rules),
+    section('Channels and deliveries', 'channels-title', el('p', { class: 'hint', id: 'channels-note' },
+      'Channels are configured in the server\'s environment (LEAKWATCH_CHANNELS, LEAKWATCH_CHANNEL_<ID>_TYPE / _URL / _SECRET), ',
+      'where their webhook URLs and secrets stay: they are shown here, not edited. "Send test" (admin token) checks one end to end.'),
+      channels));
 
   async function loadAlerts(signal, quiet) {
     if (!quiet) current.replaceChildren(stateBox('loading', 'Loading alerts…'));
@@ -118,21 +170,64 @@ export function mountAlerts(root, state) {
     try {
       const body = await getJson('/api/v1/rules', undefined, signal);
       const items = body.items || [];
-      rules.replaceChildren(items.length === 0 ? stateBox('empty', 'No alert rule. Admins create them with POST /api/v1/rules.')
-        : table(['Rule', 'Enabled', 'Severity', 'Signals', 'Condition', 'For', 'Matchers', 'Channels'], items.map((r) => {
-          const c = r.condition || {};
-          const cond = [c.verdicts ? 'verdict ∈ ' + c.verdicts.join('/') : null,
-            c.minConfidence != null ? 'confidence ≥ ' + c.minConfidence : null,
-            c.timeToExhaustionBelow ? 'exhausted in < ' + c.timeToExhaustionBelow : null].filter(Boolean).join(', ');
-          return el('tr', {}, el('td', { title: r.name || '' }, r.id), el('td', {}, r.enabled === false ? 'no' : 'yes'),
-            el('td', {}, r.severity || '–'), el('td', {}, r.signals ? r.signals.join(', ') : (r.signal || 'any')),
-            el('td', {}, cond || '–'), el('td', {}, r.for || '0'), el('td', {}, (r.matchers || []).join(', ') || 'all'),
-            el('td', {}, (r.channels || []).join(', ') || 'default'));
-        })));
+      rules.replaceChildren(items.length === 0 ? stateBox('empty', 'No alert rule yet. With an admin token, "New rule" creates one.')
+        : table(['Rule', 'Enabled', 'Severity', 'Signals', 'Condition', 'For', 'Matchers', 'Channels', ''],
+          items.map((r) => ruleRow(r))));
     } catch (e) {
       if (e.name === 'AbortError') return;
       rules.replaceChildren(unavailable(e) ? stateBox('unavailable', 'Alerting is not configured on this server.') : failure('load rules', e));
     }
+  }
+
+  function ruleRow(r) {
+    const c = r.condition || {};
+    const cond = [c.verdicts ? 'verdict ∈ ' + c.verdicts.join('/') : null,
+      c.minConfidence != null ? 'confidence ≥ ' + c.minConfidence : null,
+      c.timeToExhaustionBelow ? 'exhausted in < ' + c.timeToExhaustionBelow : null].filter(Boolean).join(', ');
+    const enabled = r.enabled !== false;
+    const edit = el('button', { type: 'button', 'data-rule-edit': r.id }, 'Edit');
+    edit.addEventListener('click', () => openEditor(r));
+    const toggle = el('button', { type: 'button', 'data-rule-toggle': r.id }, enabled ? 'Disable' : 'Enable');
+    toggle.addEventListener('click', () => ruleAction(toggle, 'Could not ' + (enabled ? 'disable' : 'enable') + ' rule ' + r.id,
+      () => putJson('/api/v1/rules/' + encodeURIComponent(r.id), { ...r, enabled: !enabled })));
+    // Two clicks to delete: no modal dialog, and a stray Enter cannot remove a rule.
+    const del = el('button', { type: 'button', 'data-rule-delete': r.id }, 'Delete');
+    del.addEventListener('click', () => {
+      if (del.dataset.confirm !== 'true') {
+        del.dataset.confirm = 'true';
+        del.textContent = 'Confirm delete';
+        return;
+      }
+      ruleAction(del, 'Could not delete rule ' + r.id, () => deleteJson('/api/v1/rules/' + encodeURIComponent(r.id)));
+    });
+    return el('tr', { 'data-rule': r.id, class: enabled ? null : 'disabled' },
+      el('td', { title: r.name || '' }, r.id), el('td', {}, enabled ? 'yes' : 'no'),
+      el('td', {}, r.severity || '–'), el('td', {}, r.signals ? r.signals.join(', ') : (r.signal || 'any')),
+      el('td', {}, cond || '–'), el('td', {}, r.for || '0'), el('td', {}, (r.matchers || []).join(', ') || 'all'),
+      el('td', {}, (r.channels || []).join(', ') || 'default'),
+      el('td', { class: 'row-actions' }, edit, toggle, del));
+  }
+
+  async function ruleAction(button, what, call) {
+    button.disabled = true;
+    ruleStatus.textContent = '';
+    try {
+      await call();
+      await loadRules();
+    } catch (e) {
+      button.disabled = false;
+      ruleStatus.textContent = what + ': ' + e.message;
+    }
+  }
+
+  /** Opens the editor on a rule (or a new rule's template); the JSON is the rule file's shape. */
+  function openEditor(rule) {
+    editing = rule ? rule.id : null;
+    ruleText.value = JSON.stringify(rule || NEW_RULE, null, 2);
+    ruleTitle.textContent = rule ? 'Edit rule ' + rule.id : 'New rule';
+    ruleStatus.textContent = '';
+    ruleForm.hidden = false;
+    ruleText.focus();
   }
 
   async function loadChannels(signal) {

@@ -1,6 +1,6 @@
 // Instance: the raw memory signals of one JVM as charts over the page's time range, and its analysis.
 import { ApiError, getJson, getOptional } from '../api.js';
-import { drawChart, perAttribute, resizeWith, sumByTime } from '../charts.js';
+import { drawChart, perAttribute, resizeWith, shareOfTime, sumByTime } from '../charts.js';
 import { attachAgentHint, el, section, stateBox, table } from '../dom.js';
 import { ago, bytes, count, dateTime, duration, rate } from '../format.js';
 import { apiRange, BASELINES, linkTo, resolveRange, windowOf } from '../route.js';
@@ -13,6 +13,8 @@ const CLASSES = 'jvm.class.count';
 const THREADS = 'jvm.thread.count';
 const BUFFERS = 'jvm.buffer.memory.used';
 const RSS = 'process.memory.usage';
+const FDS = 'jvm.file_descriptor.count';
+const GC = 'jvm.gc.duration';
 const POINT_LIMIT = 100000;
 
 const heap = (a) => a['jvm.memory.type'] === 'heap';
@@ -47,6 +49,15 @@ export const CHARTS = [
       { label: 'RSS', table: sumByTime(m[RSS]) },
       { label: 'committed heap', table: sumByTime(m[COMMITTED], heap) },
       { label: 'committed heap + non-heap', table: sumByTime(m[COMMITTED]) }] },
+  { id: 'fds', title: 'Open file descriptors', units: { y: 'count' }, metrics: [FDS],
+    hint: 'Sockets and files never closed keep this rising until the process limit ("Too many open files").',
+    lines: (m) => [{ label: 'open FDs', table: sumByTime(m[FDS]) }] },
+  { id: 'gc', title: 'GC time share', units: { y: 'percent' }, metrics: [GC],
+    hint: 'Share of wall time spent in garbage collection; a leaking heap makes the collector work ever harder.',
+    lines: (m) => [
+      { label: 'all collections', table: shareOfTime(m[GC]) },
+      ...perAttribute(m[GC], 'jvm.gc.name').map((l) => ({
+        label: l.label, table: shareOfTime(m[GC], (a) => (a['jvm.gc.name'] || '(none)') === l.label) }))] },
 ];
 
 /**

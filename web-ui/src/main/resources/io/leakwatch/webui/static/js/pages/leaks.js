@@ -7,13 +7,17 @@ import { linkTo, windowOf } from '../route.js';
 
 export function leaksPanel(state, service) {
   const box = el('div', { class: 'panel', id: 'leaks', 'aria-busy': 'true' }, stateBox('loading', 'Loading suspects…'));
+  // The last answer's body (null when unavailable or failed), returned by load for pages that also summarise it.
+  let last = null;
   async function load(signal, quiet) {
     if (!quiet) box.replaceChildren(stateBox('loading', 'Loading suspects…'));
     box.setAttribute('aria-busy', 'true');
+    last = null;
     const params = { window: windowOf(state.range) };
     if (service) params.service = service;
     try {
       const res = await getOptional('/api/v1/leaks', params, signal);
+      last = res.available ? res.body : null;
       box.replaceChildren(res.available ? render(state, res.body)
         : stateBox('unavailable', 'Leak analysis is not available yet on this server: ',
           el('code', {}, 'GET /api/v1/leaks'), ' answered 404. Open an instance to chart its raw memory signals.'));
@@ -23,6 +27,7 @@ export function leaksPanel(state, service) {
     } finally {
       box.setAttribute('aria-busy', 'false');
     }
+    return last;
   }
   return { node: box, load };
 }
