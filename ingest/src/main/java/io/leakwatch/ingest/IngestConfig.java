@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  *
  * @param http   the OTLP/HTTP receiver
  * @param kafka  the Kafka consumer; it runs only when {@link KafkaConfig#enabled()}
- * @param limits bounds on one OTLP payload, shared by both inputs
+ * @param limits bounds on one OTLP payload, shared by both inputs, and the retention beyond which points are
+ *               refused (see {@link DecodeLimits#retention()})
  */
 public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limits) {
 
@@ -106,13 +107,21 @@ public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limi
      * @param retryInitialBackoff first wait after a retryable store error
      * @param retryMaxBackoff   cap of the exponential backoff
      * @param closeTimeout      how long stop may take
+     * @param batchMaxRecords   metrics: records of one partition in one insert at most; a batch is cut when this
+     *                          many are buffered ...
+     * @param batchMaxDelay     ... or when the oldest buffered record has waited this long. Bigger inserts cost the
+     *                          store far less per row (each makes a part in the table and in every rollup)
      */
     public record KafkaConfig(String bootstrapServers, String metricsTopic, String dlqTopic, String groupId,
                               Map<String, String> clientProperties, Duration pollTimeout,
-                              Duration retryInitialBackoff, Duration retryMaxBackoff, Duration closeTimeout) {
+                              Duration retryInitialBackoff, Duration retryMaxBackoff, Duration closeTimeout,
+                              int batchMaxRecords, Duration batchMaxDelay) {
         public static final String DEFAULT_METRICS_TOPIC = "leakwatch.metrics";
         public static final String DEFAULT_DLQ_TOPIC = "leakwatch.dlq";
         public static final String DEFAULT_GROUP_ID = "leakwatch-ingest";
+        /** About 66k rows of collector exports (33 points each) per insert. */
+        public static final int DEFAULT_BATCH_MAX_RECORDS = 2_000;
+        public static final Duration DEFAULT_BATCH_MAX_DELAY = Duration.ofMillis(500);
 
         /** Client properties the consumer sets itself: at-least-once without duplicates depends on them. */
         public static final Set<String> RESERVED_PROPERTIES = Set.of("enable.auto.commit", "group.id",
@@ -147,6 +156,12 @@ public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limi
             requirePositive("retryInitialBackoff", retryInitialBackoff);
             requirePositive("retryMaxBackoff", retryMaxBackoff);
             requirePositive("closeTimeout", closeTimeout);
+            if (batchMaxRecords < 1 || batchMaxRecords > 100_000) {
+                throw new IllegalArgumentException("kafka.batchMaxRecords must be 1..100000, was " + batchMaxRecords);
+            }
+            if (batchMaxDelay == null || batchMaxDelay.isNegative() || batchMaxDelay.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("kafka.batchMaxDelay must be 0..1 min, was " + batchMaxDelay);
+            }
             if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
                 throw new IllegalArgumentException("kafka.retryMaxBackoff (" + retryMaxBackoff
                         + ") must be >= kafka.retryInitialBackoff (" + retryInitialBackoff + ")");
@@ -167,7 +182,7 @@ public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limi
         public static KafkaConfig of(String bootstrapServers) {
             return new KafkaConfig(bootstrapServers, DEFAULT_METRICS_TOPIC, DEFAULT_DLQ_TOPIC, DEFAULT_GROUP_ID,
                     Map.of(), Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(30),
-                    Duration.ofSeconds(10));
+                    Duration.ofSeconds(10), DEFAULT_BATCH_MAX_RECORDS, DEFAULT_BATCH_MAX_DELAY);
         }
 
         public boolean enabled() {
@@ -176,17 +191,23 @@ public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limi
 
         public KafkaConfig withTopics(String metricsTopic, String dlqTopic, String groupId) {
             return new KafkaConfig(bootstrapServers, metricsTopic, dlqTopic, groupId, clientProperties, pollTimeout,
-                    retryInitialBackoff, retryMaxBackoff, closeTimeout);
+                    retryInitialBackoff, retryMaxBackoff, closeTimeout, batchMaxRecords, batchMaxDelay);
         }
 
         public KafkaConfig withClientProperties(Map<String, String> clientProperties) {
             return new KafkaConfig(bootstrapServers, metricsTopic, dlqTopic, groupId, clientProperties, pollTimeout,
-                    retryInitialBackoff, retryMaxBackoff, closeTimeout);
+                    retryInitialBackoff, retryMaxBackoff, closeTimeout, batchMaxRecords, batchMaxDelay);
         }
 
         public KafkaConfig withRetryBackoff(Duration initial, Duration max) {
             return new KafkaConfig(bootstrapServers, metricsTopic, dlqTopic, groupId, clientProperties, pollTimeout,
-                    initial, max, closeTimeout);
+                    initial, max, closeTimeout, batchMaxRecords, batchMaxDelay);
+        }
+
+        /** Metrics batches: cut at {@code maxRecords} records of a partition or when the oldest waited {@code maxDelay}. */
+        public KafkaConfig withBatching(int maxRecords, Duration maxDelay) {
+            return new KafkaConfig(bootstrapServers, metricsTopic, dlqTopic, groupId, clientProperties, pollTimeout,
+                    retryInitialBackoff, retryMaxBackoff, closeTimeout, maxRecords, maxDelay);
         }
     }
 }

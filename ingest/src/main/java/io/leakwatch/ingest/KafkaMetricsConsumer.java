@@ -26,9 +26,11 @@ import java.util.Map;
  * the consumer goes on. A retryable store error pauses the partition and retries the same batch (same
  * token) after a capped, jittered exponential backoff; a non-retryable one dead-letters the batch's records
  * and commits; any other writer exception retries the same batch, uncommitted: an unknown failure never
- * skips data. Points refused inside an accepted request are counted, not dead-lettered. Memory: at most one
- * poll's records per partition ({@code max.poll.records}, tunable through the client properties) plus, while
- * replaying an intent, the records up to its end. Consumer lag is reported to the telemetry.
+ * skips data. Points refused inside an accepted request are counted, not dead-lettered. Batches: a partition's
+ * records are inserted once {@code batchMaxRecords} are buffered or the oldest waited {@code batchMaxDelay}
+ * (see {@link PartitionBatchConsumer.Batching}). Memory: about twice {@code batchMaxRecords} records per
+ * partition plus one poll, and, while replaying an intent, the records up to its end. Consumer lag is reported
+ * to the telemetry.
  *
  * <p>A broker that is unreachable at start-up is not an error here: the client keeps reconnecting, and one
  * warning is logged if no partition is assigned after 15 s. {@link #close()} wakes the poll and closes both
@@ -38,6 +40,18 @@ public final class KafkaMetricsConsumer extends PartitionBatchConsumer<MetricRow
     public static final String THREAD_NAME = "leakwatch-kafka-metrics";
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaMetricsConsumer.class);
+
+    /**
+     * Client defaults that feed big batches ({@link IngestConfig.KafkaConfig#batchMaxRecords()}; every insert makes
+     * a part in the table and in each rollup, so small inserts cost the store far more per row): up to 2,000
+     * records a poll, fetches that wait up to 200 ms for 1 MiB. The client properties of the config override them.
+     */
+    static final Map<String, Object> BATCHING_DEFAULTS = Map.of(
+            "max.poll.records", "2000",
+            "fetch.min.bytes", Integer.toString(1 << 20),
+            "fetch.max.wait.ms", "200",
+            "fetch.max.bytes", Integer.toString(32 << 20),
+            "max.partition.fetch.bytes", Integer.toString(8 << 20));
 
     private KafkaMetricsConsumer(IngestConfig.KafkaConfig config, Spec<MetricRow> spec, IngestTelemetry telemetry) {
         super(config, spec, telemetry);
@@ -53,9 +67,9 @@ public final class KafkaMetricsConsumer extends PartitionBatchConsumer<MetricRow
     public static KafkaMetricsConsumer start(IngestConfig.KafkaConfig config, OtlpMetricsDecoder decoder,
                                              MetricWriter writer, IngestTelemetry telemetry) {
         var spec = new Spec<MetricRow>("Kafka metrics consumer", LOG, THREAD_NAME,
-                "leakwatch-ingest-", config.metricsTopic(), config.groupId(), Map.of(),
+                "leakwatch-ingest-", config.metricsTopic(), config.groupId(), BATCHING_DEFAULTS,
                 IngestTelemetry.Source.KAFKA_METRICS, true, r -> () -> decode(decoder, telemetry, r), writer::write,
-                Hooks.NONE);
+                Hooks.NONE, new Batching(config.batchMaxRecords(), config.batchMaxDelay()));
         KafkaMetricsConsumer c = new KafkaMetricsConsumer(config, spec, telemetry);
         c.startPolling();
         return c;

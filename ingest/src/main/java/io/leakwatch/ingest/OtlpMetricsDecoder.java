@@ -22,6 +22,9 @@ import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -130,7 +133,37 @@ public final class OtlpMetricsDecoder {
                 }
             }
         }
-        return new DecodedMetrics(rows, rejections.count, rejections.firstReason);
+        return beyondRetentionRejected(rows, rejections);
+    }
+
+    /**
+     * Refuses the points older than the retention: the table's TTL would delete them as soon as they landed, so
+     * the sender learns it from the partial-success reply (and the telemetry counts them) instead of losing them
+     * silently behind a plain success.
+     */
+    private DecodedMetrics beyondRetentionRejected(List<MetricRow> rows, Rejections rejections) {
+        if (limits.retention().isZero() || rows.isEmpty()) {
+            return new DecodedMetrics(rows, rejections.count, rejections.firstReason);
+        }
+        long cutoff = System.currentTimeMillis() - limits.retention().toMillis();
+        List<MetricRow> kept = new ArrayList<>(rows.size());
+        long old = 0;
+        for (MetricRow r : rows) {
+            if (r.timeMillis() < cutoff) {
+                old++;
+            } else {
+                kept.add(r);
+            }
+        }
+        if (old == 0) {
+            return new DecodedMetrics(rows, rejections.count, rejections.firstReason);
+        }
+        Duration retention = limits.retention();
+        String reason = old + " data points older than the retention of "
+                + (retention.toDays() > 0 ? retention.toDays() + " days" : retention.toMinutes() + " minutes") + " (before " + Instant.ofEpochMilli(cutoff).truncatedTo(ChronoUnit.SECONDS)
+                + ") are not stored";
+        return new DecodedMetrics(kept, rejections.count + old,
+                rejections.count == 0 ? reason : rejections.firstReason + "; " + reason);
     }
 
     private void checkSize(int size) {

@@ -147,11 +147,21 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
      * @param consumerDefaults client properties that {@code clientProperties} of the config may override
      * @param source           the telemetry source of every count
      * @param reportsLag       whether consumer lag is reported to telemetry (one topic per process does)
+     * @param batching         when a partition's buffered records become a batch
      */
     public record Spec<T>(String name, Logger log, String threadName, String clientIdPrefix, String topic, String groupId,
                           Map<String, Object> consumerDefaults, IngestTelemetry.Source source, boolean reportsLag,
-                          RecordDecoder<T> decoder, BatchWriter<T> writer, Hooks hooks) {
+                          RecordDecoder<T> decoder, BatchWriter<T> writer, Hooks hooks, Batching batching) {
+        /** With {@link Batching#PER_POLL}. */
+        public Spec(String name, Logger log, String threadName, String clientIdPrefix, String topic, String groupId,
+                    Map<String, Object> consumerDefaults, IngestTelemetry.Source source, boolean reportsLag,
+                    RecordDecoder<T> decoder, BatchWriter<T> writer, Hooks hooks) {
+            this(name, log, threadName, clientIdPrefix, topic, groupId, consumerDefaults, source, reportsLag, decoder,
+                    writer, hooks, Batching.PER_POLL);
+        }
+
         public Spec {
+            Objects.requireNonNull(batching);
             Objects.requireNonNull(name);
             Objects.requireNonNull(log);
             Objects.requireNonNull(threadName);
@@ -163,6 +173,24 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
             Objects.requireNonNull(decoder);
             Objects.requireNonNull(writer);
             Objects.requireNonNull(hooks);
+        }
+    }
+
+    /**
+     * A partition's buffered records become one batch when {@code maxRecords} are buffered (the batch takes the
+     * first {@code maxRecords}) or when the oldest has waited {@code maxDelay}. A partition whose buffer reaches
+     * twice {@code maxRecords} is paused until a batch of it is written, so memory stays bounded even when one
+     * poll brings more than a batch.
+     */
+    public record Batching(int maxRecords, Duration maxDelay) {
+        /** Every poll's records of a partition form one batch, however few (the JFR consumer's choice). */
+        public static final Batching PER_POLL = new Batching(Integer.MAX_VALUE, Duration.ZERO);
+
+        public Batching {
+            if (maxRecords < 1) {
+                throw new IllegalArgumentException("batch maxRecords must be > 0, was " + maxRecords);
+            }
+            Objects.requireNonNull(maxDelay);
         }
     }
 
@@ -306,7 +334,13 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
                     for (TopicPartition tp : records.partitions()) {
                         PartitionState<T> state = partitions.get(tp);
                         if (state != null) {
+                            if (state.buffer.isEmpty()) {
+                                state.firstBufferedNanos = System.nanoTime();
+                            }
                             state.buffer.addAll(records.records(tp));
+                            if (state.buffer.size() / 2 >= spec.batching().maxRecords()) {
+                                consumer.pause(List.of(tp));
+                            }
                             recordsConsumed.addAndGet(records.records(tp).size());
                             telemetry.recordsReceived(spec.source(), records.records(tp).size());
                         }
@@ -385,6 +419,8 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
         for (PartitionState<T> s : partitions.values()) {
             if (s.batch != null) {
                 wait = Math.min(wait, Math.max(0, s.nextAttemptNanos - now));
+            } else if (!s.buffer.isEmpty()) {
+                wait = Math.min(wait, Math.max(0, s.firstBufferedNanos + spec.batching().maxDelay().toNanos() - now));
             }
         }
         return Duration.ofNanos(wait);
@@ -452,8 +488,17 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
             max = s.intent[1];
             s.intent = null;
         } else {
-            records.addAll(s.buffer);
-            s.buffer.clear();
+            Batching batching = spec.batching();
+            if (s.buffer.size() < batching.maxRecords()
+                    && System.nanoTime() - s.firstBufferedNanos < batching.maxDelay().toNanos()) {
+                return null; // not full, not old enough: wait for more, up to maxDelay
+            }
+            int n = Math.min(s.buffer.size(), batching.maxRecords());
+            for (int i = 0; i < n; i++) {
+                records.add(s.buffer.pollFirst());
+            }
+            // What stays behind waits from now: it could not have gone into this batch anyway.
+            s.firstBufferedNanos = System.nanoTime();
             min = records.getFirst().offset();
             max = records.getLast().offset();
         }
@@ -692,6 +737,7 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
         final TopicPartition tp;
         final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
         long[] intent;
+        long firstBufferedNanos;
         Batch<T> batch;
         int attempts;
         long nextAttemptNanos;

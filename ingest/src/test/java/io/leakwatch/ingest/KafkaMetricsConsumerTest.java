@@ -91,6 +91,23 @@ class KafkaMetricsConsumerTest {
     }
 
     @Test
+    void cutsBatchesAtTheRecordLimitAndInsertsTheRestOnceItHasWaitedTheDelay() throws Exception {
+        String single = topic + "-single";
+        broker.createTopic(single, 1);
+        for (int i = 0; i < 120; i++) {
+            producer.send(new ProducerRecord<>(single, ("b-" + i).getBytes(StandardCharsets.UTF_8),
+                    OtlpFixtures.heapAfterGc("b-" + i, POINTS_PER_RECORD, i).toByteArray()));
+        }
+        producer.flush();
+        config = config.withTopics(single, dlq, "batching-" + single).withBatching(50, Duration.ofSeconds(2));
+        start(writer);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.rows().size() == 120 * POINTS_PER_RECORD);
+
+        assertThat(writer.tokens()).containsExactly(single + "-0-0-49", single + "-0-50-99", single + "-0-100-119");
+    }
+
+    @Test
     void replaysAnUnconfirmedBatchAfterARestartWithTheSameTokenSoNothingIsStoredTwice() throws Exception {
         // The first consumer's insert lands, then it "dies" before committing: every later write fails.
         AtomicBoolean crashed = new AtomicBoolean();

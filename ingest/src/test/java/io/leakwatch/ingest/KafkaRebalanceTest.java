@@ -60,6 +60,7 @@ class KafkaRebalanceTest {
         IngestConfig.KafkaConfig config = IngestConfig.KafkaConfig.of(broker.bootstrapServers())
                 .withTopics(topic, "rebalance-dlq-" + id, "rebalance-" + id)
                 .withClientProperties(Map.of("max.poll.records", "10"))
+                .withBatching(10, Duration.ZERO)
                 .withRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
 
         // A steady stream, paced only by each send's acknowledgement.
