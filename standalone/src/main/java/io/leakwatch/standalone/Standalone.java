@@ -2,6 +2,7 @@ package io.leakwatch.standalone;
 
 import io.leakwatch.analysis.InstanceAnalysis;
 import io.leakwatch.ingest.Ingest;
+import io.leakwatch.ingest.DecodeLimits;
 import io.leakwatch.ingest.IngestConfig;
 import io.leakwatch.ingest.IngestTelemetry;
 import io.leakwatch.queryapi.AnalysisService;
@@ -97,8 +98,11 @@ final class Standalone implements AutoCloseable {
                     .onComplete(result -> storeReady.set(result.succeeded() && result.result())));
 
             if (roles.contains(Role.INGEST)) {
+                // Points the store's TTL would delete anyway are refused as such, not silently dropped.
                 IngestConfig ingestConfig = IngestConfig.defaults()
-                        .withHttp(IngestConfig.HttpConfig.defaults().withListen(config.bind(), config.otlpPort()));
+                        .withHttp(IngestConfig.HttpConfig.defaults().withListen(config.bind(), config.otlpPort()))
+                        .withLimits(DecodeLimits.defaults()
+                                .withRetention(Duration.ofDays(StoreConfig.DEFAULT_TTL_DAYS)));
                 if (config.kafkaEnabled()) {
                     ingestConfig = ingestConfig.withKafka(IngestConfig.KafkaConfig.of(config.kafkaBootstrapServers())
                             .withTopics(config.kafkaTopic(),
