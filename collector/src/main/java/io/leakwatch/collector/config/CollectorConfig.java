@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param enabled false switches the collector off without removing the {@code -javaagent} flag
  * @param otlpHeaders extra OTLP/HTTP request headers, e.g. authorization; never logged
  * @param jfr the periodic JFR leak recordings
+ * @param kafkaSecurity Kafka client settings passed to both producers as given: {@code security.protocol},
+ *                      {@code sasl.*} and {@code ssl.*} (keys without the {@code kafka.} prefix); never logged
  */
 public record CollectorConfig(
         ExporterKind exporter,
@@ -42,7 +44,8 @@ public record CollectorConfig(
         Map<String, String> resourceAttributes,
         boolean enabled,
         Map<String, String> otlpHeaders,
-        JfrSettings jfr) {
+        JfrSettings jfr,
+        Map<String, String> kafkaSecurity) {
 
     public static final URI DEFAULT_OTLP_ENDPOINT = URI.create("http://127.0.0.1:4318/v1/metrics");
     public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
@@ -67,6 +70,7 @@ public record CollectorConfig(
         resourceAttributes = Map.copyOf(resourceAttributes);
         otlpHeaders = Map.copyOf(otlpHeaders);
         Objects.requireNonNull(jfr, "jfr");
+        kafkaSecurity = Map.copyOf(kafkaSecurity);
     }
 
     /**
@@ -113,7 +117,7 @@ public record CollectorConfig(
         }
     }
 
-    /** Like the record's own, but header values (credentials) are replaced by {@code ***}. */
+    /** Like the record's own, but header and Kafka security values (credentials) are replaced by {@code ***}. */
     @Override
     public String toString() {
         return "CollectorConfig[exporter=" + exporter + ", otlpEndpoint=" + otlpEndpoint + ", kafkaBootstrapServers="
@@ -121,7 +125,8 @@ public record CollectorConfig(
                 + exportTimeout + ", shutdownTimeout=" + shutdownTimeout + ", serviceName=" + serviceName
                 + ", serviceVersion=" + serviceVersion + ", instanceId=" + instanceId + ", environment=" + environment
                 + ", resourceAttributes=" + resourceAttributes + ", enabled=" + enabled + ", otlpHeaders="
-                + otlpHeaders.keySet().stream().map(k -> k + "=***").toList() + ", jfr=" + jfr + "]";
+                + otlpHeaders.keySet().stream().map(k -> k + "=***").toList() + ", jfr=" + jfr + ", kafkaSecurity="
+                + kafkaSecurity.keySet().stream().map(k -> k + "=***").toList() + "]";
     }
 
     /** A builder that starts from the defaults (OTLP/HTTP to {@code 127.0.0.1:4318}, every 10 s). */
@@ -147,6 +152,7 @@ public record CollectorConfig(
         b.enabled = enabled;
         b.otlpHeaders = new LinkedHashMap<>(otlpHeaders);
         b.jfr = jfr;
+        b.kafkaSecurity = new LinkedHashMap<>(kafkaSecurity);
         return b;
     }
 
@@ -167,6 +173,7 @@ public record CollectorConfig(
         private boolean enabled = true;
         private Map<String, String> otlpHeaders = new LinkedHashMap<>();
         private JfrSettings jfr; // null: the defaults next to the OTLP endpoint
+        private Map<String, String> kafkaSecurity = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -185,11 +192,13 @@ public record CollectorConfig(
         public Builder enabled(boolean value) { enabled = value; return this; }
         public Builder otlpHeaders(Map<String, String> value) { otlpHeaders = new LinkedHashMap<>(value); return this; }
         public Builder jfr(JfrSettings value) { jfr = value; return this; }
+        public Builder kafkaSecurity(Map<String, String> value) { kafkaSecurity = new LinkedHashMap<>(value); return this; }
 
         public CollectorConfig build() {
             return new CollectorConfig(exporter, otlpEndpoint, kafkaBootstrapServers, kafkaTopic, interval,
                     exportTimeout, shutdownTimeout, serviceName, serviceVersion, instanceId, environment,
-                    resourceAttributes, enabled, otlpHeaders, jfr == null ? JfrSettings.defaults(otlpEndpoint) : jfr);
+                    resourceAttributes, enabled, otlpHeaders, jfr == null ? JfrSettings.defaults(otlpEndpoint) : jfr,
+                    kafkaSecurity);
         }
     }
 }

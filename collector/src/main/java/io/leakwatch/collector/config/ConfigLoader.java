@@ -50,6 +50,15 @@ public final class ConfigLoader {
             INSTANCE_ID, ENVIRONMENT, ENABLED, OTLP_HEADERS, JFR_ENABLED, JFR_INTERVAL, JFR_DURATION, JFR_MAX_BYTES,
             JFR_KAFKA_TOPIC, JFR_OTLP_ENDPOINT);
 
+    /**
+     * Kafka client settings passed through to the producers as {@code kafka.<setting>}: only what a secured broker
+     * needs, so nothing can reconfigure the producers' delivery guarantees or class loading otherwise.
+     */
+    static final Pattern KAFKA_SECURITY_KEY =
+            Pattern.compile("kafka\\.(security\\.protocol|sasl\\.[a-z0-9.]{1,64}|ssl\\.[a-z0-9.]{1,64})");
+    static final int MAX_KAFKA_SECURITY_SETTINGS = 32;
+    static final int MAX_KAFKA_SECURITY_VALUE = 4096;
+
     static final Duration MIN_JFR_INTERVAL = Duration.ofSeconds(2);
     static final Duration MAX_JFR_INTERVAL = Duration.ofHours(24);
     static final Duration MIN_JFR_DURATION = Duration.ofSeconds(1);
@@ -98,7 +107,7 @@ public final class ConfigLoader {
 
     private CollectorConfig load() {
         for (String key : agentArgs.keySet()) {
-            if (!KEYS.contains(key)) {
+            if (!KEYS.contains(key) && !KAFKA_SECURITY_KEY.matcher(key).matches()) {
                 warnings.accept("LeakWatch: ignoring unknown agent argument '" + shown(key) + "'; known keys: " + KEYS);
             }
         }
@@ -142,6 +151,7 @@ public final class ConfigLoader {
                 .or(() -> otelSecret("otel.exporter.otlp.metrics.headers", ConfigLoader::headers))
                 .or(() -> otelSecret("otel.exporter.otlp.headers", ConfigLoader::headers))
                 .orElse(Map.of()));
+        b.kafkaSecurity(kafkaSecurity());
         URI metricsEndpoint = b.build().otlpEndpoint();
         b.jfr(new CollectorConfig.JfrSettings(
                 setting(JFR_ENABLED, ConfigLoader::bool, "true or false").orElse(true),
@@ -156,6 +166,41 @@ public final class ConfigLoader {
                 setting(JFR_OTLP_ENDPOINT, ConfigLoader::httpUrl, "an http(s) URL")
                         .orElse(CollectorConfig.JfrSettings.endpointNextTo(metricsEndpoint))));
         return b.build();
+    }
+
+    /**
+     * The {@code kafka.security.protocol}, {@code kafka.sasl.*} and {@code kafka.ssl.*} settings of every layer
+     * (agent arguments over system properties over the environment, where {@code LEAKWATCH_KAFKA_SASL_MECHANISM}
+     * means {@code kafka.sasl.mechanism}), keyed without the {@code kafka.} prefix. Values may be credentials: a
+     * warning names the key only.
+     */
+    private Map<String, String> kafkaSecurity() {
+        Map<String, String> candidates = new LinkedHashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith("LEAKWATCH_KAFKA_")) {
+                candidates.put(name.substring("LEAKWATCH_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        systemProperties.forEach((name, value) -> {
+            if (name.startsWith("leakwatch.kafka.")) {
+                candidates.put(name.substring("leakwatch.".length()), value);
+            }
+        });
+        candidates.putAll(agentArgs);
+        Map<String, String> out = new LinkedHashMap<>();
+        candidates.forEach((key, value) -> {
+            if (!KAFKA_SECURITY_KEY.matcher(key).matches()) {
+                return;
+            }
+            if (value == null || value.isBlank() || value.length() > MAX_KAFKA_SECURITY_VALUE
+                    || !PRINTABLE.matcher(value).matches() || out.size() >= MAX_KAFKA_SECURITY_SETTINGS) {
+                warnings.accept("LeakWatch: ignoring " + key + "='***': expected printable text, at most "
+                        + MAX_KAFKA_SECURITY_VALUE + " characters, at most " + MAX_KAFKA_SECURITY_SETTINGS + " such settings");
+                return;
+            }
+            out.put(key.substring("kafka.".length()), value.trim());
+        });
+        return out;
     }
 
     /** The first layer that holds {@code key} with a valid value; invalid ones are warned about and skipped. */

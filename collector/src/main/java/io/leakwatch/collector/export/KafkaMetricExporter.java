@@ -49,6 +49,22 @@ public final class KafkaMetricExporter implements MetricExporter {
 
     /** A producer for {@code config}'s brokers and topic; does not connect until the first export. */
     public static KafkaMetricExporter create(CollectorConfig config) {
+        Properties p = producerProperties(config);
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        // Kafka loads configured classes through the context loader; the host's may not see the agent's.
+        current.setContextClassLoader(KafkaMetricExporter.class.getClassLoader());
+        try {
+            Producer<byte[], byte[]> producer =
+                    new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+            return new KafkaMetricExporter(producer, config.kafkaTopic(), config.instanceId(), config.shutdownTimeout());
+        } finally {
+            current.setContextClassLoader(previous);
+        }
+    }
+
+    /** The producer's settings: ours, plus the configured security settings ({@link KafkaClientSecurity}). */
+    static Properties producerProperties(CollectorConfig config) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "leakwatch-collector-" + abbreviated(config.instanceId()));
@@ -67,18 +83,8 @@ public final class KafkaMetricExporter implements MetricExporter {
         // Keep the producer out of the host's JMX and off KIP-714 metrics push.
         p.put(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
         p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, "false");
-
-        Thread current = Thread.currentThread();
-        ClassLoader previous = current.getContextClassLoader();
-        // Kafka loads configured classes through the context loader; the host's may not see the agent's.
-        current.setContextClassLoader(KafkaMetricExporter.class.getClassLoader());
-        try {
-            Producer<byte[], byte[]> producer =
-                    new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-            return new KafkaMetricExporter(producer, config.kafkaTopic(), config.instanceId(), config.shutdownTimeout());
-        } finally {
-            current.setContextClassLoader(previous);
-        }
+        KafkaClientSecurity.apply(p, config.kafkaSecurity());
+        return p;
     }
 
     @Override

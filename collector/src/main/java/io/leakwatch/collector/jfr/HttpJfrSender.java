@@ -11,7 +11,8 @@ import java.util.concurrent.Executor;
 /**
  * POSTs envelopes to ingest's {@code /v1/jfr} (content type {@code application/vnd.leakwatch.jfr-envelope}) with
  * the configured OTLP headers, on the collector's own executor; a status other than 2xx is a failure whose
- * message names the status (never the headers).
+ * message names the status (never the headers). As OTLP/HTTP's retry rules say, 408, 429, 502, 503 and 504 (and
+ * any I/O error) may succeed later; other statuses are a {@link RejectedException}.
  */
 public final class HttpJfrSender implements JfrSender {
     static final String CONTENT_TYPE = "application/vnd.leakwatch.jfr-envelope";
@@ -35,9 +36,19 @@ public final class HttpJfrSender implements JfrSender {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
         headers.forEach(request::header);
         HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("HTTP " + response.statusCode() + " from " + endpoint);
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return;
         }
+        String message = "HTTP " + status + " from " + endpoint;
+        if (retryable(status)) {
+            throw new java.io.IOException(message);
+        }
+        throw new RejectedException(message);
+    }
+
+    static boolean retryable(int status) {
+        return status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
     }
 
     @Override

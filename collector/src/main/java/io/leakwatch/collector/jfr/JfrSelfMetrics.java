@@ -12,7 +12,9 @@ import java.util.Map;
  * {@code leakwatch.collector.feature} (1 on, 0 off; attributes {@code feature}, {@code state} and, when off,
  * {@code reason}), so a fleet view shows which JVMs cannot give JFR evidence and why;
  * {@code leakwatch.collector.jfr.exported} and {@code leakwatch.collector.jfr.dropped} (attribute
- * {@code reason}: {@code oversize} or {@code failed}). Attribute sets are built once.
+ * {@code reason}: {@code oversize}, {@code failed} when it could not be made, {@code queue_full} when the delivery
+ * queue dropped it while the destination was unreachable, {@code rejected} when the destination refused it) and
+ * {@code leakwatch.collector.jfr.retries}. Attribute sets are built once.
  */
 public final class JfrSelfMetrics {
     private static final AttributeKey<String> FEATURE = AttributeKey.stringKey("feature");
@@ -20,6 +22,8 @@ public final class JfrSelfMetrics {
     private static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
     private static final Attributes OVERSIZE = Attributes.of(REASON, "oversize");
     private static final Attributes FAILED = Attributes.of(REASON, "failed");
+    private static final Attributes QUEUE_FULL = Attributes.of(REASON, "queue_full");
+    private static final Attributes REJECTED = Attributes.of(REASON, "rejected");
 
     private JfrSelfMetrics() {}
 
@@ -41,12 +45,18 @@ public final class JfrSelfMetrics {
                     .setUnit("{recording}")
                     .buildWithCallback(m -> m.record(recorder.exported())));
             out.add(meter.counterBuilder("leakwatch.collector.jfr.dropped")
-                    .setDescription("JFR leak recordings dropped: over the size limit, or not delivered.")
+                    .setDescription("JFR leak recordings dropped: over the size limit, not made, queue full, or refused.")
                     .setUnit("{recording}")
                     .buildWithCallback(m -> {
                         m.record(recorder.droppedOversize(), OVERSIZE);
                         m.record(recorder.droppedFailed(), FAILED);
+                        m.record(recorder.droppedQueueFull(), QUEUE_FULL);
+                        m.record(recorder.droppedRejected(), REJECTED);
                     }));
+            out.add(meter.counterBuilder("leakwatch.collector.jfr.retries")
+                    .setDescription("Deliveries of JFR leak recordings retried after a failure.")
+                    .setUnit("{attempt}")
+                    .buildWithCallback(m -> m.record(recorder.retries())));
         }
         return out;
     }

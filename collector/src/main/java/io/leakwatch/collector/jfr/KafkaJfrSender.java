@@ -1,21 +1,25 @@
 package io.leakwatch.collector.jfr;
 
 import io.leakwatch.collector.config.CollectorConfig;
+import io.leakwatch.collector.export.KafkaClientSecurity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Produces envelopes to the JFR topic (default {@code leakwatch.jfr}), keyed by {@code service.instance.id}.
  * A producer of its own, set up like the metrics one (idempotent, acks=all, no JMX, no metrics push), but with
  * {@code max.request.size} raised to fit the largest recording; it is not compressed again (the payload is
- * gzip already).
+ * gzip already). The configured security settings apply to it as to the metrics producer.
  */
 public final class KafkaJfrSender implements JfrSender {
     private final Producer<byte[], byte[]> producer;
@@ -47,6 +51,7 @@ public final class KafkaJfrSender implements JfrSender {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(30_000, requestTimeoutMs + 1000)));
         p.put(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
         p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, "false");
+        KafkaClientSecurity.apply(p, config.kafkaSecurity());
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(KafkaJfrSender.class.getClassLoader());
@@ -60,7 +65,16 @@ public final class KafkaJfrSender implements JfrSender {
 
     @Override
     public void send(byte[] envelope) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key, envelope)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            producer.send(new ProducerRecord<>(topic, key, envelope)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            // Kafka marks what may succeed later; anything else (record too large, not authorised) never will
+            if (cause instanceof ApiException && !(cause instanceof RetriableException)) {
+                throw new RejectedException(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+            }
+            throw e;
+        }
     }
 
     @Override

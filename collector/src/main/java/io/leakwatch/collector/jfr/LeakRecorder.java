@@ -28,11 +28,15 @@ import jdk.jfr.Recording;
  * The periodic leak recordings: every {@code jfr.interval} a {@link Recording} of {@code jfr.duration} with
  * {@code jdk.OldObjectSample} (stack traces, path to GC roots searched for at most {@value #CUTOFF}),
  * {@code jdk.ObjectAllocationSample} (throttled to {@value #ALLOCATION_THROTTLE}) and the GC summaries; dumped
- * to a temporary file, gzip-compressed, wrapped in a {@link JfrEnvelope} and sent.
+ * to a temporary file, gzip-compressed, wrapped in a {@link JfrEnvelope} and handed to a {@link JfrDeliveryQueue},
+ * which retries a failed delivery with a capped, jittered backoff on the same thread.
  *
  * <p>Promises: everything runs on one daemon thread, {@code leakwatch-jfr}, scheduled (no sleeping); one
  * recording at a time; a compressed recording over {@code jfr.max.bytes} is dropped and counted
- * ({@link #droppedOversize()}), as is one the destination did not take ({@link #droppedFailed()}); temporary
+ * ({@link #droppedOversize()}), as is one that could not be made ({@link #droppedFailed()}), one that the delivery
+ * queue had to drop to stay within its bounds ({@link #droppedQueueFull()}: at most
+ * {@value JfrDeliveryQueue#DEFAULT_MAX_ENVELOPES} recordings and {@code jfr.max.bytes} wait) and one the
+ * destination refused for good ({@link #droppedRejected()}); temporary
  * files are deleted; no Throwable escapes; {@link #close()} stops a running recording and is idempotent.
  * Only constructed when {@link JfrFeatures} says JFR and the old-object event are there.
  */
@@ -47,7 +51,7 @@ public final class LeakRecorder implements AutoCloseable {
     private final Map<String, String> resource;
     private final JfrSender sender;
     private final ScheduledExecutorService thread;
-    private final AtomicLong exported = new AtomicLong();
+    private final JfrDeliveryQueue delivery;
     private final AtomicLong droppedOversize = new AtomicLong();
     private final AtomicLong droppedFailed = new AtomicLong();
     private final AtomicLong lastCompressedBytes = new AtomicLong(-1);
@@ -56,7 +60,7 @@ public final class LeakRecorder implements AutoCloseable {
     private volatile boolean closed;
 
     private LeakRecorder(CollectorConfig.JfrSettings settings, JfrFeatures features, Map<String, String> resource,
-            JfrSender sender) {
+            JfrSender sender, Duration firstBackoff, Duration maxBackoff) {
         this.settings = settings;
         this.features = features;
         this.resource = bounded(resource);
@@ -65,19 +69,44 @@ public final class LeakRecorder implements AutoCloseable {
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.thread = executor;
+        // An envelope is its payload plus at most the resource attributes and a small header.
+        long maxQueuedBytes = settings.maxBytes() + 64L * 1024;
+        this.delivery = new JfrDeliveryQueue(sender, executor, JfrDeliveryQueue.DEFAULT_MAX_ENVELOPES, maxQueuedBytes,
+                firstBackoff, maxBackoff);
     }
 
     /** Starts the schedule; the first recording begins after one interval. */
     public static LeakRecorder start(CollectorConfig.JfrSettings settings, JfrFeatures features,
             Map<String, String> resource, JfrSender sender) {
-        LeakRecorder recorder = new LeakRecorder(settings, features, resource, sender);
+        return start(settings, features, resource, sender, JfrDeliveryQueue.DEFAULT_FIRST_BACKOFF,
+                JfrDeliveryQueue.DEFAULT_MAX_BACKOFF);
+    }
+
+    /** As {@link #start(CollectorConfig.JfrSettings, JfrFeatures, Map, JfrSender)}, with the retry backoff given. */
+    static LeakRecorder start(CollectorConfig.JfrSettings settings, JfrFeatures features,
+            Map<String, String> resource, JfrSender sender, Duration firstBackoff, Duration maxBackoff) {
+        LeakRecorder recorder = new LeakRecorder(settings, features, resource, sender, firstBackoff, maxBackoff);
         long period = settings.interval().toMillis();
         recorder.thread.scheduleAtFixedRate(recorder::record, period, period, TimeUnit.MILLISECONDS);
         return recorder;
     }
 
+    /** Recordings the destination accepted. */
     public long exported() {
-        return exported.get();
+        return delivery.delivered();
+    }
+
+    public long droppedQueueFull() {
+        return delivery.droppedQueueFull();
+    }
+
+    public long droppedRejected() {
+        return delivery.droppedRejected();
+    }
+
+    /** Delivery attempts retried after a failure. */
+    public long retries() {
+        return delivery.retries();
     }
 
     public long droppedOversize() {
@@ -146,15 +175,11 @@ public final class LeakRecorder implements AutoCloseable {
             lastCompressedBytes.set(compressed.length);
             byte[] envelope = JfrEnvelopeCodec.encode(new JfrEnvelope(resource, start, Math.max(start, end),
                     JfrCompression.GZIP, compressed));
-            sender.send(envelope);
-            exported.incrementAndGet();
-            if (failing) {
-                failing = false;
-                AgentLog.log(Level.INFO, "LeakWatch: JFR leak recordings reach " + sender + " again");
-            }
+            delivery.offer(envelope);
+            failing = false;
         } catch (Throwable e) {
             droppedFailed.incrementAndGet();
-            report("LeakWatch: JFR leak recording not delivered to " + sender + ": " + e);
+            report("LeakWatch: JFR leak recording could not be made: " + e);
         } finally {
             active = null;
             try {

@@ -1,24 +1,33 @@
 package io.leakwatch.collector.metrics;
 
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.MeterProvider;
-import io.opentelemetry.api.trace.TracerProvider;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
-import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetryBuilder;
-import io.opentelemetry.instrumentation.runtimetelemetry.internal.Experimental;
+import io.opentelemetry.instrumentation.runtimetelemetry.internal.JmxRuntimeMetricsFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Registers every JVM signal on a meter provider: OpenTelemetry's runtime telemetry (JMX only, no JFR
- * stream) for memory pools with usage after GC, GC durations from notifications, threads, classes,
- * CPU, and, as its experimental set, buffer pools and open file descriptors; plus what it lacks
- * ({@link ProcessMemory}, {@link ThreadTotals}, {@link GcHeapAfterCollection}). {@link #close()}
- * unregisters all of them and is idempotent.
+ * Registers every JVM signal on a meter provider: OpenTelemetry's runtime telemetry (its JMX observers, no
+ * JFR stream) for memory pools with usage after GC, threads, classes, CPU, and, from its experimental set,
+ * buffer pools and open file descriptors; plus what it lacks ({@link ProcessMemory}, {@link ThreadTotals},
+ * {@link GcHeapAfterCollection}, which also records {@code jvm.gc.duration} so a collection is decoded once,
+ * not once per listener). {@link #close()} unregisters all of them and is idempotent.
+ *
+ * <p>Left out, as no LeakWatch signal and a cost at every collection: {@link #LEFT_OUT}.
  */
 public final class JvmMetrics implements AutoCloseable {
     public static final String SCOPE = "io.leakwatch.collector";
+    /** Runtime telemetry's scope name, kept so its metrics look as they do from any OTel JVM. */
+    static final String RUNTIME_SCOPE = "io.opentelemetry.runtime-telemetry";
+    /**
+     * Runtime-telemetry metrics the collector does not register: {@code jvm.gc.duration} (recorded by
+     * {@link GcHeapAfterCollection}); {@code jvm.cpu.recent_utilization}, which the rate of {@code jvm.cpu.time}
+     * over {@code jvm.cpu.count} gives, while reading it makes a container-aware JDK open several cgroup files at
+     * every collection; and the experimental {@code jvm.memory.init} and system-wide CPU
+     * ({@code jvm.system.cpu.load_1m}, {@code jvm.system.cpu.utilization}), which are not about this JVM.
+     */
+    static final Set<String> LEFT_OUT = Set.of("jvm.gc.duration", "jvm.cpu.recent_utilization", "jvm.memory.init",
+            "jvm.system.cpu.load_1m", "jvm.system.cpu.utilization");
 
     private final List<AutoCloseable> registrations;
     private boolean closed;
@@ -29,10 +38,10 @@ public final class JvmMetrics implements AutoCloseable {
 
     public static JvmMetrics register(MeterProvider meterProvider) {
         List<AutoCloseable> registrations = new ArrayList<>();
-        RuntimeTelemetryBuilder builder = RuntimeTelemetry.builder(new MetersOnly(meterProvider));
         // Buffer pools and file descriptors are "experimental" in the semantic conventions; LeakWatch needs them.
-        Experimental.setEmitExperimentalMetrics(builder, true);
-        registrations.add(builder.build());
+        // The factory is what RuntimeTelemetry.builder().build() calls for JMX; called directly, it takes a filter.
+        registrations.addAll(JmxRuntimeMetricsFactory.buildObservables(true, false, name -> !LEFT_OUT.contains(name),
+                meterProvider.get(RUNTIME_SCOPE)));
         registrations.addAll(ProcessMemory.registerObservers(meterProvider.get(SCOPE)));
         registrations.addAll(ThreadTotals.registerObservers(meterProvider.get(SCOPE)));
         registrations.addAll(GcHeapAfterCollection.registerObservers(meterProvider.get(SCOPE)));
@@ -51,24 +60,6 @@ public final class JvmMetrics implements AutoCloseable {
             } catch (Throwable ignored) {
                 // closing the rest matters more
             }
-        }
-    }
-
-    /** An {@link OpenTelemetry} that has only our meters: no tracing, and no touching the host's globals. */
-    private record MetersOnly(MeterProvider meterProvider) implements OpenTelemetry {
-        @Override
-        public MeterProvider getMeterProvider() {
-            return meterProvider;
-        }
-
-        @Override
-        public TracerProvider getTracerProvider() {
-            return TracerProvider.noop();
-        }
-
-        @Override
-        public ContextPropagators getPropagators() {
-            return ContextPropagators.noop();
         }
     }
 }

@@ -39,19 +39,20 @@ public final class ProcessMemory {
         if (statusText == null) {
             return OptionalLong.empty();
         }
-        for (String line : statusText.split("\n")) {
-            if (line.startsWith("VmRSS:")) {
-                String[] parts = line.substring(6).trim().split("\\s+");
-                try {
-                    long value = Long.parseLong(parts[0]);
-                    long unit = parts.length > 1 && parts[1].equalsIgnoreCase("kB") ? 1024 : 1;
-                    return OptionalLong.of(value * unit);
-                } catch (NumberFormatException e) {
-                    return OptionalLong.empty();
-                }
-            }
+        // one indexOf rather than splitting ~55 lines at every collection
+        int at = statusText.startsWith("VmRSS:") ? 0 : statusText.indexOf("\nVmRSS:") + 1;
+        if (at < 0 || (at == 0 && !statusText.startsWith("VmRSS:"))) {
+            return OptionalLong.empty();
         }
-        return OptionalLong.empty();
+        int end = statusText.indexOf('\n', at);
+        String[] parts = statusText.substring(at + 6, end < 0 ? statusText.length() : end).trim().split("\\s+");
+        try {
+            long value = Long.parseLong(parts[0]);
+            long unit = parts.length > 1 && parts[1].equalsIgnoreCase("kB") ? 1024 : 1;
+            return OptionalLong.of(value * unit);
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static String readStatus(Path path) {

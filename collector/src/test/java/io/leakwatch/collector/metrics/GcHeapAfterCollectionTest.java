@@ -39,6 +39,16 @@ class GcHeapAfterCollectionTest {
                     assertThat(p.getAttributes().get(GcHeapAfterCollection.GC_ACTION)).isNotBlank();
                 });
                 assertThat(points(metrics, "leakwatch.gc.reclaiming.count")).anySatisfy(p -> assertThat(p.getValue()).isPositive());
+                // the one GC listener also gives the semantic-convention duration histogram, in seconds
+                MetricData duration = metrics.stream().filter(m -> m.getName().equals("jvm.gc.duration")).findFirst()
+                        .orElseThrow();
+                assertThat(duration.getUnit()).isEqualTo("s");
+                assertThat(duration.getHistogramData().getPoints()).isNotEmpty().allSatisfy(p -> {
+                    assertThat(p.getCount()).isPositive();
+                    assertThat(p.getBoundaries()).isEqualTo(GcHeapAfterCollection.DURATION_BUCKETS);
+                    assertThat(p.getAttributes().get(GcHeapAfterCollection.GC_NAME)).isNotBlank();
+                    assertThat(p.getAttributes().get(GcHeapAfterCollection.GC_ACTION)).isNotBlank();
+                });
             });
 
             for (AutoCloseable registration : registrations) {

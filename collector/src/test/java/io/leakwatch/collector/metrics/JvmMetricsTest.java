@@ -25,6 +25,11 @@ class JvmMetricsTest {
                     "jvm.class.unloaded", "jvm.cpu.time", "jvm.buffer.memory.used", "jvm.buffer.count",
                     "jvm.file_descriptor.count", "process.memory.usage", "jvm.thread.peak", "jvm.thread.started",
                     "leakwatch.gc.reclaiming.count");
+            assertThat(names).as("left out: not about this JVM's memory, or recorded by our own GC listener")
+                    .doesNotContain("jvm.memory.init", "jvm.system.cpu.utilization", "jvm.system.cpu.load_1m",
+                            "jvm.cpu.recent_utilization");
+            assertThat(collected.stream().filter(m -> m.getName().equals("jvm.gc.duration")))
+                    .as("one GC duration histogram, not one per listener").hasSizeLessThanOrEqualTo(1);
             MetricData afterGc = collected.stream().filter(m -> m.getName().equals("jvm.memory.used_after_last_gc"))
                     .findFirst().orElseThrow();
             assertThat(afterGc.getData().getPoints()).isNotEmpty().allSatisfy(point -> {
