@@ -33,24 +33,25 @@ public final class AnalysisHandlers {
         this.clock = clock;
     }
 
-    /** {@code GET /api/v1/services?from=&to=}. */
+    /** {@code GET /api/v1/services?from=&to=&environment=}. */
     public void services(RoutingContext ctx) {
         long[] range = parameters.services(ctx.queryParams(), clock.instant());
+        String environment = QueryParameters.environment(ctx.queryParams());
         if (unavailable(ctx)) {
             return;
         }
-        vertx.executeBlocking(() -> queries.services(range[0], range[1]), false)
+        vertx.executeBlocking(() -> queries.services(range[0], range[1], environment), false)
                 .onSuccess(list -> ApiErrors.send(ctx.response(), 200, AnalysisJson.services(list)))
                 .onFailure(ctx::fail);
     }
 
-    /** {@code GET /api/v1/leaks?window=&service=&minConfidence=&limit=&offset=}. */
+    /** {@code GET /api/v1/leaks?window=&service=&environment=&minConfidence=&limit=&offset=}. */
     public void leaks(RoutingContext ctx) {
         LeaksQuery q = parameters.leaks(ctx.queryParams());
         if (unavailable(ctx)) {
             return;
         }
-        vertx.executeBlocking(() -> service.leaks(q.service(), q.window()), false)
+        vertx.executeBlocking(() -> service.leaks(q.service(), q.environment(), q.window()), false)
                 .onSuccess(ranking -> ApiErrors.send(ctx.response(), 200, leaksJson(q, ranking)))
                 .onFailure(ctx::fail);
     }
@@ -84,7 +85,12 @@ public final class AnalysisHandlers {
                 .put("window", AnalysisJson.window(q.window()))
                 .put("from", AnalysisJson.time(ranking.fromMs()))
                 .put("to", AnalysisJson.time(ranking.toMs()))
+                .put("environment", q.environment())
+                .put("instancesScreened", ranking.instancesScreened())
                 .put("instancesAnalysed", ranking.instancesAnalysed())
+                .put("candidates", ranking.candidates())
+                .put("analysisCap", ranking.analysisCap())
+                .put("truncated", ranking.truncated())
                 .put("total", kept.size())
                 .put("offset", q.offset())
                 .put("limit", q.limit())

@@ -52,6 +52,7 @@ final class AnalysisJson {
                 .put("service", s.service())
                 .put("version", s.version())
                 .put("instance", s.instance())
+                .put("environment", s.environment())
                 .put("signal", s.signal().id())
                 .put("verdict", s.verdict().id())
                 .put("confidence", s.confidence())
@@ -77,6 +78,7 @@ final class AnalysisJson {
                 .put("instance", r.instance().instance())
                 .put("service", r.instance().service())
                 .put("version", r.instance().version())
+                .put("environment", r.instance().environment())
                 .put("window", window(window))
                 .put("from", time(r.fromMs()))
                 .put("to", time(r.toMs()))
@@ -147,7 +149,10 @@ final class AnalysisJson {
                         .put("lastSeen", time(v.lastSeenMillis())));
             }
             out.add(new JsonObject().put("service", s.service()).put("instances", s.instances())
-                    .put("lastSeen", time(s.lastSeenMillis())).put("versions", versions));
+                    .put("lastSeen", time(s.lastSeenMillis()))
+                    .put("environment", s.environments().size() == 1 ? s.environments().getFirst() : null)
+                    .put("environments", new JsonArray(List.copyOf(s.environments())))
+                    .put("versions", versions));
         }
         return out;
     }

@@ -13,8 +13,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code GET /api/v1/instances?from=&to=&limit=&service=&version=}: the instances that reported in the range
- * (default: the last hour), optionally only those whose latest service and version are the given ones, most recently seen first, as a JSON array of {@code {instance, service, version, host,
+ * {@code GET /api/v1/instances?from=&to=&limit=&service=&version=&environment=}: the instances that reported in
+ * the range (default: the last hour), optionally only those whose latest service, version and environment are
+ * the given ones, most recently seen first, as a JSON array of {@code {instance, service, version, host,
  * environment, firstSeen, lastSeen, points}} with times in ISO-8601 UTC. The store is queried on a worker
  * thread.
  */
@@ -35,9 +36,10 @@ public final class InstancesHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         InstancesQuery q = parameters.instances(ctx.queryParams(), clock.instant());
-        vertx.executeBlocking(() -> q.service() == null && q.version() == null
+        vertx.executeBlocking(() -> q.service() == null && q.version() == null && q.environment() == null
                         ? queries.instances(q.fromMillis(), q.toMillis(), q.limit())
-                        : queries.instances(q.service(), q.version(), q.fromMillis(), q.toMillis(), q.limit()), false)
+                        : queries.instances(q.service(), q.version(), q.environment(), q.fromMillis(), q.toMillis(),
+                                q.limit()), false)
                 .onSuccess(list -> ApiErrors.send(ctx.response(), 200, toJson(list)))
                 .onFailure(ctx::fail);
     }

@@ -25,9 +25,11 @@ public final class QueryParameters {
     static final int MAX_ATTRIBUTE_VALUE_LENGTH = 256;
     static final String ATTR_PREFIX = "attr.";
 
-    private static final Set<String> INSTANCES_PARAMS = Set.of("from", "to", "limit", "service", "version");
-    private static final Set<String> SERVICES_PARAMS = Set.of("from", "to");
-    private static final Set<String> LEAKS_PARAMS = Set.of("window", "service", "minConfidence", "limit", "offset");
+    private static final Set<String> INSTANCES_PARAMS = Set.of("from", "to", "limit", "service", "version",
+            "environment");
+    private static final Set<String> SERVICES_PARAMS = Set.of("from", "to", "environment");
+    private static final Set<String> LEAKS_PARAMS = Set.of("window", "service", "environment", "minConfidence", "limit",
+            "offset");
     private static final Set<String> ANALYSIS_PARAMS = Set.of("window");
     /** Analysis window when a request gives none. */
     static final Duration DEFAULT_WINDOW = Duration.ofHours(6);
@@ -51,23 +53,31 @@ public final class QueryParameters {
         }
         long[] range = range(params, now);
         int limit = limit(params, config.defaultInstanceLimit(), config.maxInstanceLimit());
-        return new InstancesQuery(range[0], range[1], limit, name(params, "service"), name(params, "version"));
+        return new InstancesQuery(range[0], range[1], limit, name(params, "service"), name(params, "version"),
+                name(params, "environment"));
     }
 
-    /** {@code GET /api/v1/services?from=&to=}: the range [from, to). */
+    /** {@code GET /api/v1/services?from=&to=&environment=}: the range [from, to). */
     public long[] services(MultiMap params, Instant now) {
         known(params, SERVICES_PARAMS);
+        name(params, "environment");
         return range(params, now);
     }
 
-    /** {@code GET /api/v1/leaks?window=&service=&minConfidence=&limit=&offset=}. */
+    /** The validated {@code environment} filter of a request, or null when absent. */
+    public static String environment(MultiMap params) {
+        return name(params, "environment");
+    }
+
+    /** {@code GET /api/v1/leaks?window=&service=&environment=&minConfidence=&limit=&offset=}. */
     public LeaksQuery leaks(MultiMap params) {
         known(params, LEAKS_PARAMS);
         Duration window = window(params);
         int minConfidence = integer(params, "minConfidence", 0, 0, 100);
         int limit = integer(params, "limit", DEFAULT_LEAKS_LIMIT, 1, MAX_LEAKS_LIMIT);
         int offset = integer(params, "offset", 0, 0, MAX_OFFSET);
-        return new LeaksQuery(window, name(params, "service"), minConfidence, limit, offset);
+        return new LeaksQuery(window, name(params, "service"), name(params, "environment"), minConfidence, limit,
+                offset);
     }
 
     /** {@code GET /api/v1/instances/{id}/analysis?window=}: the validated instance id and window. */
@@ -98,7 +108,7 @@ public final class QueryParameters {
         }
     }
 
-    /** An optional service or version name: absent is null; present must be 1..256 printable characters. */
+    /** An optional service, version or environment name: absent is null; present must be 1..256 printable characters. */
     private static String name(MultiMap params, String name) {
         String value = params.get(name);
         if (value == null) {

@@ -21,8 +21,18 @@ import io.leakwatch.analysis.Verdict;
  * @param reason                  message key and parameters
  * @param growingInstances        for a service finding: instances of the version that grow, else null
  * @param instances               for a service finding: judged instances of the version, else null
+ * @param environment             the instance's deployment environment (empty when it reports none); for a
+ *                                service finding the environment the ranking was filtered on, else null
  */
 public record Suspect(String service, String version, String instance, Signal signal, Verdict verdict,
                       int confidence, double slopePerHour, String unit, Long timeToExhaustionSeconds, Long sinceMs,
-                      Reason reason, Integer growingInstances, Integer instances) {
+                      Reason reason, Integer growingInstances, Integer instances, String environment) {
+
+    /** Without an environment. */
+    public Suspect(String service, String version, String instance, Signal signal, Verdict verdict, int confidence,
+                   double slopePerHour, String unit, Long timeToExhaustionSeconds, Long sinceMs, Reason reason,
+                   Integer growingInstances, Integer instances) {
+        this(service, version, instance, signal, verdict, confidence, slopePerHour, unit, timeToExhaustionSeconds,
+                sinceMs, reason, growingInstances, instances, null);
+    }
 }

@@ -27,6 +27,11 @@ final class FakeSignalQueries implements SignalQueries {
     }
 
     @Override
+    public List<ServiceInfo> services(long fromMillis, long toMillis, String environment) {
+        return services.stream().filter(s -> environment == null || s.environments().contains(environment)).toList();
+    }
+
+    @Override
     public List<InstanceSignals> signals(String service, String instance, long fromMillis, long toMillis,
                                          long stepMillis, int limit) {
         signalCalls.incrementAndGet();
@@ -34,6 +39,25 @@ final class FakeSignalQueries implements SignalQueries {
                 .filter(i -> service == null || i.service().equals(service))
                 .filter(i -> instance == null || i.instance().equals(instance))
                 .limit(limit)
+                .toList();
+    }
+
+    @Override
+    public List<InstanceSignals> signals(List<String> ids, long fromMillis, long toMillis, long stepMillis) {
+        signalCalls.incrementAndGet();
+        return instances.stream().filter(i -> ids.contains(i.instance()))
+                .sorted(java.util.Comparator.comparing(InstanceSignals::instance)).toList();
+    }
+
+    /** Screens nobody out (every instance infinitely growing), without counting as a signals call. */
+    @Override
+    public List<Screened> screen(String service, String environment, long fromMillis, long toMillis) {
+        return instances.stream()
+                .filter(i -> service == null || i.service().equals(service))
+                .filter(i -> environment == null || i.environment().equals(environment))
+                .sorted(java.util.Comparator.comparing(InstanceSignals::instance))
+                .map(i -> new Screened(i.instance(), i.service(), i.version(), i.environment(), i.firstSeenMs(),
+                        Double.POSITIVE_INFINITY, i.series().keySet()))
                 .toList();
     }
 
@@ -46,6 +70,7 @@ final class FakeSignalQueries implements SignalQueries {
         private final long end;
         private final Map<ReducedSignal, ReducedSeries> series = new EnumMap<>(ReducedSignal.class);
         private final List<Long> reclaims = new ArrayList<>();
+        private String environment = "prod";
 
         Builder(String service, String version, String instance, long start, long end) {
             this.service = service;
@@ -82,8 +107,14 @@ final class FakeSignalQueries implements SignalQueries {
             return this;
         }
 
+        Builder environment(String environment) {
+            this.environment = environment;
+            return this;
+        }
+
         InstanceSignals build() {
-            return new InstanceSignals(instance, service, version, start, end, series, 1024 * MB, reclaims, List.of());
+            return new InstanceSignals(instance, service, version, start, end, series, 1024 * MB, reclaims, List.of(),
+                    environment);
         }
     }
 }

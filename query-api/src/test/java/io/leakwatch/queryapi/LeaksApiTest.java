@@ -69,9 +69,10 @@ class LeaksApiTest {
                 new FakeSignalQueries.Builder("orders", "2.0", "o-unconfirmed", START, END)
                         .with(ReducedSignal.HEAP_USED_FLOOR, h -> 300 * MB + 40 * MB * h, 1024 * MB).build(),
                 new FakeSignalQueries.Builder("web", "1.0", "w-1", START, END).build(),
-                new FakeSignalQueries.Builder("web", "1.0", "w-threads", START, END)
+                new FakeSignalQueries.Builder("web", "1.0", "w-threads", START, END).environment("staging")
                         .with(ReducedSignal.THREADS, h -> 40 + Math.floor(h * 20), null).build());
-        signals.services = List.of(new ServiceInfo("orders", List.of(new ServiceInfo.VersionCount("2.0", 3, END)), 3, END));
+        signals.services = List.of(new ServiceInfo("orders", List.of(new ServiceInfo.VersionCount("2.0", 3, END)), 3, END,
+                List.of("prod")));
         metrics.instances = List.of(
                 new InstanceInfo("o-fast", "orders", "2.0", "h", "prod", START, END, 10),
                 new InstanceInfo("w-1", "web", "1.0", "h", "prod", START, END, 10));
@@ -148,6 +149,36 @@ class LeaksApiTest {
         })).compose(x -> get("/api/v1/leaks?service=web")).onComplete(ctx.succeeding(web -> ctx.verify(() -> {
             assertThat(items(web.bodyAsJsonObject())).extracting(i -> i.getString("service")).containsOnly("web");
             assertThat(web.bodyAsJsonObject().getInteger("instancesAnalysed")).isEqualTo(2);
+            ctx.completeNow();
+        })));
+    }
+
+    @Test
+    void suspectsCarryTheirEnvironmentAndTheEnvironmentFilters(VertxTestContext ctx) {
+        get("/api/v1/leaks?environment=staging").compose(staging -> get("/api/v1/leaks").map(all -> {
+            ctx.verify(() -> {
+                assertThat(staging.statusCode()).isEqualTo(200);
+                List<JsonObject> items = items(staging.bodyAsJsonObject());
+                assertThat(items).extracting(i -> i.getString("instance")).containsOnly("w-threads");
+                assertThat(items).extracting(i -> i.getString("environment")).containsOnly("staging");
+                assertThat(staging.bodyAsJsonObject().getInteger("instancesScreened")).isEqualTo(1);
+                assertThat(find(items(all.bodyAsJsonObject()), "o-fast", "heap").getString("environment")).isEqualTo("prod");
+            });
+            return all;
+        })).compose(r -> get("/api/v1/services?environment=prod")).compose(prod -> {
+            ctx.verify(() -> {
+                assertThat(prod.statusCode()).isEqualTo(200);
+                JsonObject orders = prod.bodyAsJsonArray().getJsonObject(0);
+                assertThat(orders.getString("environment")).isEqualTo("prod");
+                assertThat(orders.getJsonArray("environments").getList()).containsExactly("prod");
+            });
+            return get("/api/v1/services?environment=staging");
+        }).compose(staging -> {
+            ctx.verify(() -> assertThat(staging.bodyAsJsonArray()).isEmpty());
+            return get("/api/v1/leaks?environment=" + "x".repeat(300));
+        }).onComplete(ctx.succeeding(bad -> ctx.verify(() -> {
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.bodyAsJsonObject().getString("parameter")).isEqualTo("environment");
             ctx.completeNow();
         })));
     }

@@ -72,7 +72,10 @@ class LeaksEmbeddedStoreTest {
             assertThat(res.statusCode()).isEqualTo(200);
             JsonObject body = res.bodyAsJsonObject();
             assertThat(body.getString("window")).isEqualTo("6h");
-            assertThat(body.getInteger("instancesAnalysed")).isEqualTo(2);
+            // the healthy instance's floors are flat: screened out, never analysed in full
+            assertThat(body.getInteger("instancesScreened")).isEqualTo(2);
+            assertThat(body.getInteger("instancesAnalysed")).isEqualTo(1);
+            assertThat(body.getBoolean("truncated")).isFalse();
             JsonArray items = body.getJsonArray("items");
             assertThat(items).isNotEmpty();
             JsonObject first = items.getJsonObject(0);
@@ -91,8 +94,36 @@ class LeaksEmbeddedStoreTest {
             for (Object o : items) {
                 assertThat(((JsonObject) o).getString("instance")).isNotEqualTo("healthy-1");
             }
+            assertThat(first.getString("environment")).isEmpty();
             ctx.completeNow();
         })));
+    }
+
+    @Test
+    void theRankingsVerdictIsTheInstanceAnalysisVerdictAndTheEnvironmentFilters(VertxTestContext ctx) {
+        client.get(port, "127.0.0.1", "/api/v1/leaks").send()
+                .compose(leaks -> client.get(port, "127.0.0.1", "/api/v1/instances/leaky-1/analysis").send()
+                        .map(analysis -> {
+                            ctx.verify(() -> {
+                                JsonObject suspect = leaks.bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+                                JsonObject heap = analysis.bodyAsJsonObject().getJsonArray("signals").stream()
+                                        .map(JsonObject.class::cast).filter(o -> o.getString("signal").equals("heap"))
+                                        .findFirst().orElseThrow();
+                                assertThat(suspect.getString("verdict")).isEqualTo(heap.getString("verdict"));
+                                assertThat(suspect.getInteger("confidence")).isEqualTo(heap.getInteger("confidence"));
+                                assertThat(suspect.getDouble("slopePerHour")).isEqualTo(heap.getDouble("slopePerHour"));
+                                assertThat(analysis.bodyAsJsonObject().getString("environment")).isEmpty();
+                            });
+                            return analysis;
+                        }))
+                .compose(r -> client.get(port, "127.0.0.1", "/api/v1/leaks?environment=prod").send())
+                .onComplete(ctx.succeeding(res -> ctx.verify(() -> {
+                    assertThat(res.statusCode()).isEqualTo(200);
+                    assertThat(res.bodyAsJsonObject().getInteger("instancesScreened")).isZero();
+                    assertThat(res.bodyAsJsonObject().getString("environment")).isEqualTo("prod");
+                    assertThat(res.bodyAsJsonObject().getJsonArray("items")).isEmpty();
+                    ctx.completeNow();
+                })));
     }
 
     @Test

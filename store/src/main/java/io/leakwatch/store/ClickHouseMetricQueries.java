@@ -40,6 +40,7 @@ public final class ClickHouseMetricQueries implements MetricQueries {
     private static final String FILTERED_INSTANCES = INSTANCES.replace("ORDER BY", """
                AND ({service:String} = '' OR service = {service:String})
                AND ({version:String} = '' OR version = {version:String})
+               AND ({environment:String} = '' OR environment = {environment:String})
             ORDER BY""");
 
     private static final String SERIES = """
@@ -74,8 +75,15 @@ public final class ClickHouseMetricQueries implements MetricQueries {
 
     @Override
     public List<InstanceInfo> instances(String service, String version, long fromMillis, long toMillis, int limit) {
+        return instances(service, version, null, fromMillis, toMillis, limit);
+    }
+
+    @Override
+    public List<InstanceInfo> instances(String service, String version, String environment, long fromMillis,
+                                        long toMillis, int limit) {
         Map<String, Object> params = Map.of("from", fromMillis, "to", toMillis, "limit", clamp(limit),
-                "service", service == null ? "" : service, "version", version == null ? "" : version);
+                "service", service == null ? "" : service, "version", version == null ? "" : version,
+                "environment", environment == null ? "" : environment);
         List<InstanceInfo> out = new ArrayList<>();
         for (JsonNode n : rows(FILTERED_INSTANCES, params)) {
             out.add(new InstanceInfo(n.path("instance").asText(), n.path("service").asText(),

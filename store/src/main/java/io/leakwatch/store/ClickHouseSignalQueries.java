@@ -6,12 +6,15 @@ import io.leakwatch.store.engine.ClickHouseEngine;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * {@link SignalQueries} as parameterised SQL over the per-minute rollup ({@code metric_points_1m}); the raw
@@ -37,6 +40,12 @@ import java.util.Map;
  *       pool's value changes only at mixed or full collections, which is exactly the evidence needed.</li>
  *   <li>Version changes: the first bucket of every version of the instance in the window but the first.</li>
  * </ul>
+ *
+ * <p>{@link #screen} reads only the coarse floors ({@code signal_floors_15m}, see
+ * {@link io.leakwatch.store.schema.SignalFloorsSchema}), a few dozen rows per series, so a fleet of
+ * thousands of instances is screened in one cheap scan; the per-minute query above then runs for the
+ * screened-in instances only ({@link #signals(List, long, long, long)}), with the very same SQL as for one
+ * instance, so both give the same series for an instance.
  */
 public final class ClickHouseSignalQueries implements SignalQueries {
 
@@ -56,6 +65,7 @@ public final class ClickHouseSignalQueries implements SignalQueries {
               AND minute < toDateTime(intDiv({to:Int64} + 59999, 1000), 'UTC')
               AND ({service:String} = '' OR service = {service:String})
               AND ({instance:String} = '' OR instance = {instance:String})
+              AND (empty({instances:Array(String)}) OR instance IN {instances:Array(String)})
             """;
 
     private static final String SIGNALS = """
@@ -106,17 +116,18 @@ public final class ClickHouseSignalQueries implements SignalQueries {
                 FROM lagged
                 GROUP BY instance, bucket
             )
+            -- groupArray skips NULLs: wrapping each value in a tuple keeps every array aligned with t
             SELECT instance,
                    groupArray(toUnixTimestamp(bucket) * 1000) AS t,
-                   groupArray(heap_used_floor) AS heap_used_floor,
-                   groupArray(heap_after_gc) AS heap_after_gc,
-                   groupArray(metaspace) AS metaspace,
-                   groupArray(classes) AS classes,
-                   groupArray(threads) AS threads,
-                   groupArray(direct) AS direct,
-                   groupArray(native_mem) AS native,
-                   groupArray(fds) AS fds,
-                   groupArray(gc_share) AS gc_share,
+                   arrayMap(x -> x.1, groupArray(tuple(heap_used_floor))) AS heap_used_floor,
+                   arrayMap(x -> x.1, groupArray(tuple(heap_after_gc))) AS heap_after_gc,
+                   arrayMap(x -> x.1, groupArray(tuple(metaspace))) AS metaspace,
+                   arrayMap(x -> x.1, groupArray(tuple(classes))) AS classes,
+                   arrayMap(x -> x.1, groupArray(tuple(threads))) AS threads,
+                   arrayMap(x -> x.1, groupArray(tuple(direct))) AS direct,
+                   arrayMap(x -> x.1, groupArray(tuple(native_mem))) AS native,
+                   arrayMap(x -> x.1, groupArray(tuple(fds))) AS fds,
+                   arrayMap(x -> x.1, groupArray(tuple(gc_share))) AS gc_share,
                    argMaxIf(heap_max, bucket, heap_max IS NOT NULL) AS heap_max,
                    argMaxIf(old_max, bucket, old_max IS NOT NULL) AS old_max,
                    argMaxIf(metaspace_max, bucket, metaspace_max IS NOT NULL) AS metaspace_max,
@@ -139,12 +150,46 @@ public final class ClickHouseSignalQueries implements SignalQueries {
             HAVING count() > 1
             """;
 
+    /**
+     * Only whole 15-minute buckets inside the window count: a partial one (the quarter hour still being
+     * written, or cut by the window's start) holds fewer minutes, so its minimum reads high on a sawtooth
+     * and would make every instance look like it grows.
+     *
+     * <p>Per instance: the largest relative growth of any floor series over the window (least-squares slope
+     * per hour of the per-15-minute minima, times the window's hours, over the series' mean; series with
+     * fewer than 3 buckets or no variation count 0), and a bit mask of the {@link ReducedSignal}s it has
+     * (ordinal bits: 0 heap floor, 1 after GC, 2 metaspace, 3 classes, 4 threads, 5 direct, 6 native, 7 fds).
+     */
+    private static final String SCREEN = """
+            SELECT instance,
+                   max(if(n >= 3 AND hi > lo, fit.1 * {hours:Float64} / greatest(abs(mean), 1), 0)) AS growth,
+                   groupBitOr(multiIf(metric = 'jvm.memory.used', 1 + 4, metric = 'jvm.memory.used_after_last_gc', 2,
+                                      metric = 'jvm.class.count', 8, metric = 'jvm.thread.count', 16,
+                                      metric = 'jvm.buffer.memory.used', 32, metric = 'process.memory.usage', 64,
+                                      metric = 'jvm.file_descriptor.count', 128, 0)) AS present
+            FROM (SELECT instance, metric, count() AS n, simpleLinearRegression(x, f) AS fit, avg(f) AS mean,
+                         min(f) AS lo, max(f) AS hi
+                  FROM (SELECT instance, metric, attr_hash, bucket,
+                               (toUInt32(bucket) - intDiv({from:Int64}, 1000)) / 3600.0 AS x, min(floor) AS f
+                        FROM signal_floors_15m
+                        WHERE bucket >= toStartOfFifteenMinutes(toDateTime(intDiv({from:Int64} + 899999, 1000), 'UTC'))
+                          AND bucket + toIntervalMinute(15) <= toDateTime(intDiv({to:Int64}, 1000), 'UTC')
+                          AND ({service:String} = '' OR service = {service:String})
+                        GROUP BY instance, metric, attr_hash, bucket)
+                  GROUP BY instance, metric, attr_hash)
+            GROUP BY instance
+            ORDER BY instance
+            LIMIT {limit:UInt32}
+            """;
+
     private static final String INSTANCES = """
             SELECT instance, argMaxMerge(service) AS service, argMaxMerge(version) AS version,
+                   argMaxMerge(environment) AS environment,
                    toUnixTimestamp64Milli(min(first_seen)) AS first_ms,
                    toUnixTimestamp64Milli(max(last_seen)) AS last_ms
             FROM instances_seen
-            WHERE {instance:String} = '' OR instance = {instance:String}
+            WHERE ({instance:String} = '' OR instance = {instance:String})
+              AND (empty({instances:Array(String)}) OR has({instances:Array(String)}, instance))
             GROUP BY instance
             HAVING max(last_seen) >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
                AND min(first_seen) < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
@@ -152,13 +197,15 @@ public final class ClickHouseSignalQueries implements SignalQueries {
             """;
 
     private static final String SERVICES = """
-            SELECT service, version, count() AS instances, toUnixTimestamp64Milli(max(last)) AS last_ms
+            SELECT service, version, count() AS instances, toUnixTimestamp64Milli(max(last)) AS last_ms,
+                   arraySort(groupUniqArrayIf(environment, environment != '')) AS environments
             FROM (SELECT instance, argMaxMerge(service) AS service, argMaxMerge(version) AS version,
-                         max(last_seen) AS last
+                         argMaxMerge(environment) AS environment, max(last_seen) AS last
                   FROM instances_seen
                   GROUP BY instance
                   HAVING max(last_seen) >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-                     AND min(first_seen) < fromUnixTimestamp64Milli({to:Int64}, 'UTC'))
+                     AND min(first_seen) < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+                     AND ({environment:String} = '' OR environment = {environment:String}))
             GROUP BY service, version
             ORDER BY service, last_ms DESC, version
             LIMIT 100000
@@ -172,26 +219,128 @@ public final class ClickHouseSignalQueries implements SignalQueries {
 
     @Override
     public List<ServiceInfo> services(long fromMillis, long toMillis) {
+        return services(fromMillis, toMillis, null);
+    }
+
+    @Override
+    public List<ServiceInfo> services(long fromMillis, long toMillis, String environment) {
         Map<String, List<ServiceInfo.VersionCount>> versions = new LinkedHashMap<>();
-        for (JsonNode n : rows(SERVICES, Map.of("from", fromMillis, "to", toMillis))) {
-            versions.computeIfAbsent(n.path("service").asText(), k -> new ArrayList<>())
+        Map<String, TreeSet<String>> environments = new HashMap<>();
+        for (JsonNode n : rows(SERVICES, Map.of("from", fromMillis, "to", toMillis,
+                "environment", environment == null ? "" : environment))) {
+            String service = n.path("service").asText();
+            versions.computeIfAbsent(service, k -> new ArrayList<>())
                     .add(new ServiceInfo.VersionCount(n.path("version").asText(), n.path("instances").asLong(),
                             n.path("last_ms").asLong()));
+            TreeSet<String> envs = environments.computeIfAbsent(service, k -> new TreeSet<>());
+            n.path("environments").forEach(e -> envs.add(e.asText()));
         }
         List<ServiceInfo> out = new ArrayList<>();
         versions.forEach((service, list) -> out.add(new ServiceInfo(service, list,
                 list.stream().mapToLong(ServiceInfo.VersionCount::instances).sum(),
-                list.stream().mapToLong(ServiceInfo.VersionCount::lastSeenMillis).max().orElse(0))));
+                list.stream().mapToLong(ServiceInfo.VersionCount::lastSeenMillis).max().orElse(0),
+                List.copyOf(environments.get(service)))));
         return out;
+    }
+
+    @Override
+    public List<InstanceSignals> signals(List<String> instances, long fromMillis, long toMillis, long stepMillis) {
+        if (instances.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = instances.stream().distinct().sorted().toList();
+        return signals(null, null, ids, fromMillis, toMillis, stepMillis, ids.size());
+    }
+
+    @Override
+    public List<Screened> screen(String service, String environment, long fromMillis, long toMillis) {
+        Map<String, Object> scope = new HashMap<>();
+        scope.put("service", service == null ? "" : service);
+        scope.put("instance", "");
+        scope.put("instances", List.of());
+        scope.put("from", fromMillis);
+        scope.put("to", toMillis);
+        Map<String, JsonNode> identity = new HashMap<>();
+        for (JsonNode n : rows(INSTANCES, scope)) {
+            if (environment == null || environment.equals(n.path("environment").asText())) {
+                identity.put(n.path("instance").asText(), n);
+            }
+        }
+        Map<String, Object> params = new HashMap<>(scope);
+        params.put("hours", (toMillis - fromMillis) / 3_600_000.0);
+        params.put("limit", MAX_INSTANCES);
+        List<Screened> out = new ArrayList<>();
+        String body = new String(engine.query(SCREEN, params, "TabSeparated"), StandardCharsets.UTF_8);
+        for (String line : body.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            JsonNode who = identity.get(unescape(f[0]));
+            if (who == null) {
+                continue; // another environment, or gone from the instances table (TTL race)
+            }
+            int mask = Integer.parseInt(f[2]);
+            EnumSet<ReducedSignal> present = EnumSet.noneOf(ReducedSignal.class);
+            for (ReducedSignal r : ReducedSignal.values()) {
+                if ((mask & (1 << r.ordinal())) != 0) {
+                    present.add(r);
+                }
+            }
+            out.add(new Screened(who.path("instance").asText(), who.path("service").asText(),
+                    who.path("version").asText(), who.path("environment").asText(), who.path("first_ms").asLong(),
+                    Math.max(0, Double.parseDouble(f[1])), present));
+            identity.remove(who.path("instance").asText());
+        }
+        // seen, but without coarse floors (written before the floors view existed): not screened, so a candidate
+        for (JsonNode who : identity.values()) {
+            out.add(new Screened(who.path("instance").asText(), who.path("service").asText(),
+                    who.path("version").asText(), who.path("environment").asText(), who.path("first_ms").asLong(),
+                    Double.POSITIVE_INFINITY, EnumSet.noneOf(ReducedSignal.class)));
+        }
+        out.sort(java.util.Comparator.comparing(Screened::instance));
+        return out.size() > MAX_INSTANCES ? List.copyOf(out.subList(0, MAX_INSTANCES)) : out;
+    }
+
+    /** TabSeparated escapes backslash, tab and newline in strings. */
+    private static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                out.append(switch (n) {
+                    case 't' -> '\t';
+                    case 'n' -> '\n';
+                    case 'r' -> '\r';
+                    case '0' -> '\0';
+                    case 'b' -> '\b';
+                    case 'f' -> '\f';
+                    default -> n;
+                });
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     @Override
     public List<InstanceSignals> signals(String service, String instance, long fromMillis, long toMillis,
                                          long stepMillis, int limit) {
+        return signals(service, instance, List.of(), fromMillis, toMillis, stepMillis, limit);
+    }
+
+    private List<InstanceSignals> signals(String service, String instance, List<String> instances, long fromMillis,
+                                          long toMillis, long stepMillis, int limit) {
         long stepSeconds = Math.max(1, (Math.max(stepMillis, 60_000) + 59_999) / 60_000) * 60;
         Map<String, Object> scope = new HashMap<>();
         scope.put("service", service == null ? "" : service);
         scope.put("instance", instance == null ? "" : instance);
+        scope.put("instances", instances);
         scope.put("from", fromMillis);
         scope.put("to", toMillis);
 
@@ -237,7 +386,8 @@ public final class ClickHouseSignalQueries implements SignalQueries {
             Arrays.sort(reclaimed);
             out.add(new InstanceSignals(id, who.path("service").asText(), who.path("version").asText(),
                     who.path("first_ms").asLong(), who.path("last_ms").asLong(), series, heapMax,
-                    Arrays.stream(reclaimed).boxed().toList(), changes.getOrDefault(id, List.of())));
+                    Arrays.stream(reclaimed).boxed().toList(), changes.getOrDefault(id, List.of()),
+                    who.path("environment").asText()));
         }
         return out;
     }

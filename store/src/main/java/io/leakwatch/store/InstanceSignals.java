@@ -17,13 +17,23 @@ import java.util.Map;
  * @param reclaimingCollectionsMs bucket times in which a collection reclaimed the old generation: the old
  *                                pool's used-after-GC value changed, or an "end of major GC" was counted
  * @param versionChangesMs        first bucket of each version of the instance in the window after its first
+ * @param environment             deployment environment (latest seen; empty when the instance reports none)
  */
 public record InstanceSignals(String instance, String service, String version, long firstSeenMs, long lastSeenMs,
                               Map<ReducedSignal, ReducedSeries> series, Double heapMaxBytes,
-                              List<Long> reclaimingCollectionsMs, List<Long> versionChangesMs) {
+                              List<Long> reclaimingCollectionsMs, List<Long> versionChangesMs, String environment) {
     public InstanceSignals {
         series = Map.copyOf(series);
         reclaimingCollectionsMs = List.copyOf(reclaimingCollectionsMs);
         versionChangesMs = List.copyOf(versionChangesMs);
+        environment = environment == null ? "" : environment;
+    }
+
+    /** Without an environment (empty). */
+    public InstanceSignals(String instance, String service, String version, long firstSeenMs, long lastSeenMs,
+                           Map<ReducedSignal, ReducedSeries> series, Double heapMaxBytes,
+                           List<Long> reclaimingCollectionsMs, List<Long> versionChangesMs) {
+        this(instance, service, version, firstSeenMs, lastSeenMs, series, heapMaxBytes, reclaimingCollectionsMs,
+                versionChangesMs, "");
     }
 }

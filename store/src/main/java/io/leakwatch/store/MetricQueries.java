@@ -22,6 +22,21 @@ public interface MetricQueries {
     }
 
     /**
+     * As {@link #instances(String, String, long, long, int)}, also keeping only instances whose latest
+     * environment equals {@code environment} (null: any). The default filters in Java; stores override it in SQL.
+     */
+    default List<InstanceInfo> instances(String service, String version, String environment, long fromMillis,
+                                         long toMillis, int limit) {
+        if (environment == null) {
+            return instances(service, version, fromMillis, toMillis, limit);
+        }
+        return instances(service, version, fromMillis, toMillis, Integer.MAX_VALUE).stream()
+                .filter(i -> environment.equals(i.environment()))
+                .limit(Math.max(0, limit))
+                .toList();
+    }
+
+    /**
      * Points of one metric of one instance in [fromMillis, toMillis), ordered by attributes then time,
      * at most {@code limit}. {@code attributeFilter} keeps only points whose attributes contain every
      * given key with the given value (empty: all).

@@ -55,6 +55,103 @@ class ClickHouseSignalQueriesTest {
         assertThat(billing.reclaimingCollectionsMs()).hasSize(8);
     }
 
+    @Test
+    void aSignalMissingInSomeBucketsKeepsEachValueOnItsOwnBucket() {
+        // Heap used every minute; the old pool's after-GC value only in every third minute, equal to the minute.
+        // Two hours before the other tests' data, so their service listings do not see it.
+        long base = START - 2 * 3_600_000L;
+        List<MetricRow> rows = new java.util.ArrayList<>();
+        for (int m = 0; m < 30; m++) {
+            long t = base + m * 60_000L;
+            rows.add(MetricRow.scalar(t, "gaps", "1.0", "gaps-1", "jvm.memory.used", "By", MetricKind.GAUGE,
+                    java.util.Map.of("jvm.memory.type", "heap", "jvm.memory.pool.name", "G1 Old Gen"), 100 * MB));
+            if (m % 3 == 0) {
+                rows.add(MetricRow.scalar(t, "gaps", "1.0", "gaps-1", "jvm.memory.used_after_last_gc", "By",
+                        MetricKind.GAUGE, java.util.Map.of("jvm.memory.type", "heap",
+                                "jvm.memory.pool.name", "G1 Old Gen"), m));
+            }
+        }
+        store.writer().write(rows, null);
+
+        ReducedSeries afterGc = queries.signals("gaps", "gaps-1", base, base + 3_600_000L, 60_000L, 1).getFirst()
+                .series().get(ReducedSignal.HEAP_AFTER_GC);
+
+        assertThat(afterGc.timestampsMs()).hasSize(10);
+        for (int i = 0; i < afterGc.timestampsMs().length; i++) {
+            assertThat(afterGc.values()[i]).as("value at %d", afterGc.timestampsMs()[i])
+                    .isEqualTo((afterGc.timestampsMs()[i] - base) / 60_000d);
+        }
+    }
+
+    @Test
+    void theScreenClearsFlatFloorsAndKeepsTheGrowingOne() {
+        List<SignalQueries.Screened> screened = queries.screen("checkout", null, START, END);
+
+        assertThat(screened).extracting(SignalQueries.Screened::instance).containsExactly("healthy", "leaky");
+        SignalQueries.Screened healthy = screened.getFirst();
+        SignalQueries.Screened leaky = screened.get(1);
+        // 50 MB/h over 3 h on a ~270 MB old-gen floor
+        assertThat(leaky.growth()).isGreaterThan(0.2);
+        assertThat(healthy.growth()).isLessThan(0.01);
+        assertThat(leaky.service()).isEqualTo("checkout");
+        assertThat(leaky.version()).isEqualTo("1.0");
+        assertThat(leaky.present()).contains(ReducedSignal.HEAP_USED_FLOOR, ReducedSignal.HEAP_AFTER_GC,
+                ReducedSignal.THREADS, ReducedSignal.FDS, ReducedSignal.NATIVE).doesNotContain(ReducedSignal.GC_SHARE);
+    }
+
+    @Test
+    void signalsOfSeveralInstancesAreEachInstancesOwnSignals() {
+        List<InstanceSignals> batch = queries.signals(List.of("leaky", "healthy", "nobody"), START, END, 60_000L);
+
+        assertThat(batch).extracting(InstanceSignals::instance).containsExactly("healthy", "leaky");
+        for (InstanceSignals s : batch) {
+            InstanceSignals alone = queries.signals(null, s.instance(), START, END, 60_000L, 1).getFirst();
+            assertThat(s.series().keySet()).isEqualTo(alone.series().keySet());
+            s.series().forEach((signal, series) -> {
+                assertThat(series.timestampsMs()).isEqualTo(alone.series().get(signal).timestampsMs());
+                // sums of floats in the engine may add in another order: equal to the last bits
+                double[] expected = alone.series().get(signal).values();
+                double[] actual = series.values();
+                assertThat(actual).hasSameSizeAs(expected);
+                for (int i = 0; i < actual.length; i++) {
+                    assertThat(actual[i]).isCloseTo(expected[i], within(Math.abs(expected[i]) * 1e-9 + 1e-12));
+                }
+            });
+            assertThat(s.reclaimingCollectionsMs()).isEqualTo(alone.reclaimingCollectionsMs());
+            assertThat(s.heapMaxBytes()).isEqualTo(alone.heapMaxBytes());
+        }
+    }
+
+    @Test
+    void theEnvironmentIsCarriedAndFilters() {
+        // a day earlier, so that the other tests' ranges do not see it
+        long from = START - 24 * 3_600_000L;
+        long to = from + 3_600_000L;
+        List<MetricRow> rows = new java.util.ArrayList<>();
+        for (MetricRow r : new SyntheticJvm("ledger", "3.0", "ledger-staging", 0).rows(from, 360)) {
+            rows.add(new MetricRow(r.timeMillis(), r.startTimeMillis(), r.service(), r.version(), r.instance(),
+                    "host-s", "staging", r.resource(), r.metric(), r.unit(), r.kind(), r.monotonic(), r.delta(),
+                    r.attributes(), r.value(), r.count(), r.min(), r.max(), r.bounds(), r.bucketCounts()));
+        }
+        store.writer().write(rows, null);
+
+        assertThat(queries.signals(null, "ledger-staging", from, to, 60_000L, 1).getFirst().environment())
+                .isEqualTo("staging");
+        assertThat(queries.signals(null, "leaky", START, END, 60_000L, 1).getFirst().environment()).isEmpty();
+        assertThat(queries.services(from, to, "staging")).singleElement().satisfies(s -> {
+            assertThat(s.service()).isEqualTo("ledger");
+            assertThat(s.environments()).containsExactly("staging");
+        });
+        assertThat(queries.services(from, to, "prod")).isEmpty();
+        assertThat(queries.services(from, to)).extracting(ServiceInfo::service).containsExactly("ledger");
+        assertThat(queries.screen(null, "staging", from, to)).extracting(SignalQueries.Screened::instance)
+                .containsExactly("ledger-staging");
+        assertThat(store.queries().instances(null, null, "staging", from, to, 100))
+                .extracting(InstanceInfo::instance).containsExactly("ledger-staging");
+        assertThat(store.queries().instances(null, null, "staging", from, to, 100).getFirst().environment())
+                .isEqualTo("staging");
+    }
+
     @AfterAll
     void close() {
         store.close();

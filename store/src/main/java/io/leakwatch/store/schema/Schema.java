@@ -12,7 +12,8 @@ import java.util.List;
  * fleet queries), {@code instances_seen} (first/last seen and identity per instance, filled by a
  * materialized view, so listing instances never scans raw points); from migration 2 the JFR evidence:
  * {@code jfr_snapshots}, {@code jfr_old_objects}, {@code jfr_alloc_samples}, {@code jfr_gc} and
- * {@code jfr_stacks}.
+ * {@code jfr_stacks}; migration 3 the alerting tables; from migration 4 {@code signal_floors_15m}
+ * ({@link SignalFloorsSchema}), per-15-minute floors chained on the per-minute rollup for fleet screening.
  */
 public final class Schema {
     /** Raw points table. */
@@ -146,7 +147,8 @@ public final class Schema {
                 """)),
                 new Migration(2, "JFR snapshots, old-object samples, allocation samples, GC summaries, stacks",
                         jfrTables(ttlDays)),
-                io.leakwatch.store.alerts.AlertSchema.migration());
+                io.leakwatch.store.alerts.AlertSchema.migration(),
+                SignalFloorsSchema.migration(ttlDays));
     }
 
     /** JFR snapshot table. */

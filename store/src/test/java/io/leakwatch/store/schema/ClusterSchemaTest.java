@@ -65,9 +65,13 @@ class ClusterSchemaTest {
         assertThat(statements).filteredOn(s -> s.contains("ENGINE = Replicated")).hasSize((int) tables);
         assertThat(statements).filteredOn(s -> s.contains("ENGINE = Distributed(leakwatch_cluster, leakwatch, "))
                 .hasSize((int) tables);
-        assertThat(statements).filteredOn(s -> s.contains("MATERIALIZED VIEW"))
+        assertThat(statements).filteredOn(s -> s.contains("MATERIALIZED VIEW") && !s.contains("signal_floors_15m"))
                 .allSatisfy(s -> assertThat(s).containsAnyOf("TO leakwatch.metric_points_1m_local", "TO leakwatch.instances_seen_local")
                         .containsAnyOf("FROM leakwatch.metric_points_local)", "FROM leakwatch.metric_points_local\n"));
+        // the chained floors view fires on the shard's per-minute rollup and writes the shard's floors
+        assertThat(statements).filteredOn(s -> s.contains("MATERIALIZED VIEW") && s.contains("signal_floors_15m"))
+                .singleElement().satisfies(s -> assertThat(s).contains("TO leakwatch.signal_floors_15m_local")
+                        .contains("FROM leakwatch.metric_points_1m_local\n"));
     }
 
     @Test
