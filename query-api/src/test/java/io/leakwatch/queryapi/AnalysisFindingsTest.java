@@ -56,4 +56,18 @@ class AnalysisFindingsTest {
 
         assertThat(findings).anyMatch(f -> f.signal() == Signal.HEAP && f.topSuspectedClass() == null);
     }
+
+    @Test
+    void findingsCarryTheInstancesEnvironment() {
+        AnalysisService analysis = analysisOf(
+                new FakeSignalQueries.Builder("orders", "2.0", "o-1", START, END).heapLeak(100 * MB).environment("staging"),
+                new FakeSignalQueries.Builder("orders", "2.0", "o-2", START, END).heapLeak(100 * MB).environment("prod"));
+
+        List<Finding> findings = new AnalysisFindings(analysis, new UiLinks("http://ui"), SuspectAttribution.NONE, clock)
+                .findings(Duration.ofHours(3));
+
+        assertThat(findings).filteredOn(f -> f.signal() == Signal.HEAP && f.instances().size() == 1)
+                .extracting(f -> f.instances().getFirst() + "@" + f.environment())
+                .containsExactlyInAnyOrder("o-1@staging", "o-2@prod");
+    }
 }

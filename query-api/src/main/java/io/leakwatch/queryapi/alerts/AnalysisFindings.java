@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Findings from the leak analysis ({@link AnalysisService#leaks}): one per growing signal of an instance
  * (linking to the instance page) and one per growth shared by a service version (linking to the service
  * page, verdict {@code growing} as {@link Finding#ofService} does, over the version's growing instances).
- * The store does not record the deployment environment per instance yet, so findings carry "".
+ * Findings carry the instances' {@code deployment.environment.name} ("" when unknown), so alerts group and
+ * rules match per environment; a service finding with an environment gathers only that environment's instances.
  * A heap finding of an instance names its top suspect from JFR evidence when there is some; a failure to
  * read that evidence never costs the finding itself.
  */
@@ -50,7 +51,7 @@ public final class AnalysisFindings implements FindingSource {
         List<Finding> out = new ArrayList<>();
         for (Suspect s : suspects) {
             if (s.instance() != null) {
-                Finding finding = new Finding(s.service(), s.version(), "", List.of(s.instance()), s.signal(),
+                Finding finding = new Finding(s.service(), s.version(), s.environment(), List.of(s.instance()), s.signal(),
                         s.verdict(), s.confidence(), s.slopePerHour(), s.unit(), s.timeToExhaustionSeconds(), since(s),
                         null, null, links.instance(s.instance()));
                 out.add(s.signal() == Signal.HEAP ? attributed(finding, s.instance(), window) : finding);
@@ -60,10 +61,11 @@ public final class AnalysisFindings implements FindingSource {
             if (s.instance() == null) {
                 List<String> growing = suspects.stream()
                         .filter(i -> i.instance() != null && i.service().equals(s.service())
-                                && i.version().equals(s.version()) && i.signal() == s.signal())
+                                && i.version().equals(s.version()) && i.signal() == s.signal()
+                                && (s.environment() == null || s.environment().equals(i.environment())))
                         .map(Suspect::instance).distinct().sorted().toList();
                 if (!growing.isEmpty()) {
-                    out.add(new Finding(s.service(), s.version(), "", growing, s.signal(), Verdict.GROWING,
+                    out.add(new Finding(s.service(), s.version(), s.environment(), growing, s.signal(), Verdict.GROWING,
                             s.confidence(), s.slopePerHour(), s.unit(), s.timeToExhaustionSeconds(), since(s), null,
                             null, links.service(s.service())));
                 }
