@@ -122,7 +122,6 @@ public final class AnalysisService {
     private final Clock clock;
     private final Settings settings;
     private final InstanceAnalysis analysis;
-    private final long heapMinWindowMs;
     private final FleetAnalysis fleet = FleetAnalysis.withDefaults();
     private final Map<String, Cached> cache;
 
@@ -133,8 +132,6 @@ public final class AnalysisService {
     /** With the given rules, e.g. {@link InstanceAnalysis#compressedTo} for a demo. */
     public AnalysisService(SignalQueries queries, Clock clock, Settings settings, InstanceAnalysis analysis) {
         this.analysis = Objects.requireNonNull(analysis, "analysis");
-        this.heapMinWindowMs = analysis.rule(Signal.HEAP) == null ? 0
-                : analysis.rule(Signal.HEAP).thresholds().minWindow().toMillis();
         this.queries = Objects.requireNonNull(queries, "queries");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -296,28 +293,21 @@ public final class AnalysisService {
                 .withReclaimingCollections(s.reclaimingCollectionsMs())
                 .withChanges(s.versionChangesMs())
                 .withProcessStart(s.firstSeenMs() > 0 ? s.firstSeenMs() : null);
-        return new InstanceReport(s, from, to, step, context, analysis.analyse(inputs(s, heapMinWindowMs), context));
-    }
-
-    /** {@link #inputs(InstanceSignals, long)} with no coverage requirement on the after-GC series. */
-    static List<Series> inputs(InstanceSignals s) {
-        return inputs(s, 0);
+        return new InstanceReport(s, from, to, step, context, analysis.analyse(inputs(s), context));
     }
 
     /**
      * The analysis inputs of one instance, in {@link Signal} order; signals without data are left out. The
-     * heap is judged on the old pool's after-GC values once they changed {@link #MIN_AFTER_GC_VALUES} times
-     * and their non-zero part spans the heap rule's minimum window; before that the raw per-bucket floor
-     * stands in. Switching at the first few old-gen collections would restart the heap's history from
-     * nothing and hold a verdict back by a whole minimum window (seen on a leak whose old pool was first
-     * collected 90 minutes in).
+     * heap is judged on the old pool's after-GC values once they changed {@link #MIN_AFTER_GC_VALUES} times,
+     * else on the raw per-bucket floor. (Keeping the raw floor until the after-GC values span the heap rule's
+     * minimum window found leaks sooner, but also flagged a bounded cache filling for an hour: measured with
+     * the detection-quality benchmark, so the switch stays early.)
      */
-    static List<Series> inputs(InstanceSignals s, long heapMinWindowMs) {
+    static List<Series> inputs(InstanceSignals s) {
         List<Series> out = new ArrayList<>();
         ReducedSeries afterGc = s.series().get(ReducedSignal.HEAP_AFTER_GC);
         ReducedSeries heapFloor = s.series().get(ReducedSignal.HEAP_USED_FLOOR);
-        if (afterGc != null && distinct(afterGc.values()) >= MIN_AFTER_GC_VALUES
-                && (heapFloor == null || positiveSpanMs(afterGc) >= heapMinWindowMs)) {
+        if (afterGc != null && distinct(afterGc.values()) >= MIN_AFTER_GC_VALUES) {
             out.add(series("heap.after_gc", Signal.HEAP, afterGc, Series.Kind.FLOOR));
         } else if (heapFloor != null) {
             out.add(series("heap.used_floor", Signal.HEAP, heapFloor, Series.Kind.RAW));
@@ -330,21 +320,6 @@ public final class AnalysisService {
         add(out, s, ReducedSignal.FDS, Signal.FDS);
         add(out, s, ReducedSignal.GC_SHARE, Signal.GC);
         return out;
-    }
-
-    /** Time from the first to the last positive value (an old pool reads 0 until it is first collected). */
-    private static long positiveSpanMs(ReducedSeries r) {
-        long first = -1;
-        long last = -1;
-        for (int i = 0; i < r.values().length; i++) {
-            if (r.values()[i] > 0) {
-                if (first < 0) {
-                    first = r.timestampsMs()[i];
-                }
-                last = r.timestampsMs()[i];
-            }
-        }
-        return first < 0 ? 0 : last - first;
     }
 
     private static void add(List<Series> out, InstanceSignals s, ReducedSignal from, Signal to) {
