@@ -50,15 +50,29 @@ public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limi
      * @param host                bind address
      * @param port                port; 0 picks a free one (tests)
      * @param maxRequestBytes     largest request body as sent (compressed or not); bigger gets 413
-     * @param maxInFlightRequests requests being decoded or written at once; more get 503 with Retry-After,
-     *                            which bounds the memory held by request bodies
-     * @param workerThreads       threads that decode and write (never the event loop)
-     * @param retryAfter          the Retry-After sent with 503
+     * @param maxInFlightRequests requests being received or decoded at once; more get 503 with Retry-After,
+     *                            which bounds the memory held by request bodies. A request waiting for its
+     *                            shared insert no longer counts here: {@code maxPendingRows} bounds those
+     * @param workerThreads       threads that decode (never the event loop)
+     * @param retryAfter          the Retry-After sent with 503 and 429
+     * @param batchMaxRows        rows of concurrent requests gathered into one insert at most; a batch is cut
+     *                            when this many rows wait ...
+     * @param batchMaxDelay       ... or when the oldest waiting request has waited this long (0: whenever the
+     *                            writer is free). Each request waits for its insert before its 200, so this
+     *                            adds at most this much to a request's latency
+     * @param maxPendingRows      rows waiting for or in an insert at most; a request that would exceed it gets
+     *                            429 with Retry-After instead of queueing. Must be >= {@code batchMaxRows}
      */
     public record HttpConfig(String host, int port, int maxRequestBytes, int maxInFlightRequests,
-                             int workerThreads, Duration retryAfter) {
+                             int workerThreads, Duration retryAfter, int batchMaxRows, Duration batchMaxDelay,
+                             int maxPendingRows) {
         public static final int DEFAULT_PORT = 4318;
         public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+        /** About 600 agent exports of 33 points in one insert. */
+        public static final int DEFAULT_BATCH_MAX_ROWS = 20_000;
+        public static final Duration DEFAULT_BATCH_MAX_DELAY = Duration.ofMillis(200);
+        /** Five full batches; in the order of 100 MB of decoded rows. */
+        public static final int DEFAULT_MAX_PENDING_ROWS = 100_000;
 
         public HttpConfig {
             if (host == null || host.isBlank()) {
@@ -79,6 +93,24 @@ public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limi
             if (retryAfter == null || retryAfter.isNegative() || retryAfter.toSeconds() < 1) {
                 throw new IllegalArgumentException("http.retryAfter must be at least 1 s, was " + retryAfter);
             }
+            if (batchMaxRows < 1 || batchMaxRows > 1_000_000) {
+                throw new IllegalArgumentException("http.batchMaxRows must be 1..1000000, was " + batchMaxRows);
+            }
+            if (batchMaxDelay == null || batchMaxDelay.isNegative() || batchMaxDelay.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalArgumentException("http.batchMaxDelay must be 0..10 s (senders wait for it), was "
+                        + batchMaxDelay);
+            }
+            if (maxPendingRows < batchMaxRows) {
+                throw new IllegalArgumentException("http.maxPendingRows (" + maxPendingRows
+                        + ") must be >= http.batchMaxRows (" + batchMaxRows + "): a full batch could never form");
+            }
+        }
+
+        /** As the canonical constructor, with the default batching. */
+        public HttpConfig(String host, int port, int maxRequestBytes, int maxInFlightRequests, int workerThreads,
+                          Duration retryAfter) {
+            this(host, port, maxRequestBytes, maxInFlightRequests, workerThreads, retryAfter, DEFAULT_BATCH_MAX_ROWS,
+                    DEFAULT_BATCH_MAX_DELAY, DEFAULT_MAX_PENDING_ROWS);
         }
 
         public static HttpConfig defaults() {
@@ -86,11 +118,24 @@ public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limi
         }
 
         public HttpConfig withListen(String host, int port) {
-            return new HttpConfig(host, port, maxRequestBytes, maxInFlightRequests, workerThreads, retryAfter);
+            return new HttpConfig(host, port, maxRequestBytes, maxInFlightRequests, workerThreads, retryAfter,
+                    batchMaxRows, batchMaxDelay, maxPendingRows);
         }
 
         public HttpConfig withMaxRequestBytes(int maxRequestBytes) {
-            return new HttpConfig(host, port, maxRequestBytes, maxInFlightRequests, workerThreads, retryAfter);
+            return new HttpConfig(host, port, maxRequestBytes, maxInFlightRequests, workerThreads, retryAfter,
+                    batchMaxRows, batchMaxDelay, maxPendingRows);
+        }
+
+        /** Cross-request batching: cut at {@code maxRows} rows or {@code maxDelay}; refuse beyond {@code maxPendingRows}. */
+        public HttpConfig withBatching(int maxRows, Duration maxDelay, int maxPendingRows) {
+            return new HttpConfig(host, port, maxRequestBytes, maxInFlightRequests, workerThreads, retryAfter,
+                    maxRows, maxDelay, maxPendingRows);
+        }
+
+        public HttpConfig withMaxInFlightRequests(int maxInFlightRequests) {
+            return new HttpConfig(host, port, maxRequestBytes, maxInFlightRequests, workerThreads, retryAfter,
+                    batchMaxRows, batchMaxDelay, maxPendingRows);
         }
     }
 

@@ -6,6 +6,7 @@ import io.leakwatch.store.MetricWriter;
 import io.leakwatch.store.StoreException;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -22,8 +23,11 @@ import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -36,14 +40,18 @@ import java.util.function.BooleanSupplier;
  * {@code partial_success} when some points were refused) only after the rows are written; 400 with a
  * {@code google.rpc.Status} naming the reason for a malformed body; 413 for a body over the size limit
  * (also after gunzip, so a zip bomb is cut off); 415 for another media type or content encoding; 503 with
- * {@code Retry-After} when the store reports a retryable error or too many requests are in flight; 500 for
- * any other store failure. Replies use the request's content type.
+ * {@code Retry-After} when the store reports a retryable error or too many requests are in flight; 429 with
+ * {@code Retry-After} when too many rows already wait to be stored; 500 for any other store failure. Replies
+ * use the request's content type.
  *
- * <p>Writing: each request's rows are one insert, done on a small dedicated worker pool, never on the event
- * loop. OTLP senders (SDK exporters, the Collector's batch processor, the LeakWatch agent) already batch,
- * and a 200 must mean "stored", so a shared batcher would only add latency or weaken that promise. The
- * insert's deduplication token is a hash of the decoded body: a sender that retries after a timeout whose
- * insert did land sends the same bytes, and ClickHouse drops the repeat.
+ * <p>Writing: bodies are decoded on a small dedicated worker pool, never on the event loop; the rows of
+ * concurrent requests are then gathered by an {@link HttpWriteBatcher} into shared inserts (cut by row count
+ * or age, {@link IngestConfig.HttpConfig#batchMaxRows()} / {@link IngestConfig.HttpConfig#batchMaxDelay()}).
+ * Each agent's export is small, but thousands of agents exporting every few seconds would otherwise make
+ * thousands of tiny inserts, each a part in ClickHouse. A request is answered only once the insert holding
+ * its rows succeeded; if that insert fails, every request in it gets the store-failure status. Each request's
+ * token is a hash of its decoded body; see {@link HttpWriteBatcher} for what that does and does not
+ * deduplicate when a sender retries after a lost response.
  */
 public final class OtlpHttpReceiver {
     public static final String PROTOBUF = "application/x-protobuf";
@@ -51,17 +59,19 @@ public final class OtlpHttpReceiver {
     public static final String METRICS_PATH = "/v1/metrics";
 
     private static final Logger LOG = LoggerFactory.getLogger(OtlpHttpReceiver.class);
+    /** Longest wait in {@link #close()} for waiting rows to be stored. */
+    public static final Duration CLOSE_FLUSH_TIMEOUT = Duration.ofSeconds(10);
+    private static final String SLOT = "leakwatch.inFlightSlot";
     private static final JsonFormat.Printer JSON_PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
 
     private final Vertx vertx;
     private final IngestConfig.HttpConfig config;
     private final OtlpMetricsDecoder decoder;
-    private final MetricWriter writer;
     private final BooleanSupplier ready;
     private final IngestTelemetry telemetry;
     private final WorkerExecutor workers;
+    private final HttpWriteBatcher batcher;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicLong rowsWritten = new AtomicLong();
     private final AtomicLong pointsRejected = new AtomicLong();
     private volatile HttpServer server;
     private volatile java.util.function.Consumer<Router> extraRoutes = r -> { };
@@ -81,9 +91,9 @@ public final class OtlpHttpReceiver {
         this.vertx = vertx;
         this.config = config;
         this.decoder = decoder;
-        this.writer = writer;
         this.ready = ready;
         this.workers = vertx.createSharedWorkerExecutor("leakwatch-otlp-http", config.workerThreads());
+        this.batcher = HttpWriteBatcher.of(writer, config, telemetry);
     }
 
     /** Adds routes served on the same port (e.g. {@code POST /v1/jfr}); call before {@link #listen()}. */
@@ -121,15 +131,34 @@ public final class OtlpHttpReceiver {
                 });
     }
 
+    /**
+     * Stops: first flushes the rows waiting for an insert (at most {@link #CLOSE_FLUSH_TIMEOUT}, new requests
+     * get 429 meanwhile) so that their senders get their answers, then closes the server and the workers.
+     */
     public Future<Void> close() {
-        HttpServer s = server;
-        Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
-        return closed.eventually(workers::close);
+        return vertx.executeBlocking(() -> {
+            batcher.close(CLOSE_FLUSH_TIMEOUT);
+            return null;
+        }, false).transform(x -> {
+            HttpServer s = server;
+            // Graceful: answers already handed to the event loop by the flush still go out.
+            return s == null ? Future.<Void>succeededFuture() : s.shutdown(5, TimeUnit.SECONDS);
+        }).eventually(workers::close);
     }
 
     /** Rows written since start. */
     public long rowsWritten() {
-        return rowsWritten.get();
+        return batcher.rowsWritten();
+    }
+
+    /** Rows waiting for or in an insert now. */
+    public long pendingRows() {
+        return batcher.pendingRows();
+    }
+
+    /** Inserts made since start (successful or not); fewer than requests when requests were batched. */
+    public long inserts() {
+        return batcher.inserts();
     }
 
     /** Data points refused (partial success) since start. */
@@ -156,7 +185,16 @@ public final class OtlpHttpReceiver {
             error(ctx, 503, type, RpcStatus.UNAVAILABLE, "too many requests in flight; retry later");
             return;
         }
-        ctx.addEndHandler(v -> inFlight.decrementAndGet());
+        // The slot bounds bodies being received and decoded; it is given back once the rows are decoded, so
+        // requests waiting for a shared insert do not block new ones (maxPendingRows bounds those).
+        AtomicBoolean held = new AtomicBoolean(true);
+        Runnable release = () -> {
+            if (held.compareAndSet(true, false)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        ctx.put(SLOT, release);
+        ctx.addEndHandler(v -> release.run());
         ctx.next();
     }
 
@@ -165,35 +203,35 @@ public final class OtlpHttpReceiver {
         boolean gzip = "gzip".equals(mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING)));
         Buffer body = ctx.body().buffer();
         byte[] bytes = body == null ? new byte[0] : body.getBytes();
-        workers.executeBlocking(() -> decodeAndWrite(bytes, gzip, JSON.equals(type)), false)
+        Context context = vertx.getOrCreateContext();
+        Runnable release = ctx.get(SLOT);
+        workers.executeBlocking(() -> decode(bytes, gzip, JSON.equals(type)), false)
+                .compose(decoded -> {
+                    release.run();
+                    return Future.fromCompletionStage(batcher.submit(decoded.metrics().rows(), decoded.token()), context)
+                            .map(stored -> decoded.metrics());
+                })
                 .onComplete(result -> {
+                    release.run();
                     if (result.succeeded()) {
-                        reply(ctx, type, result.result());
+                        DecodedMetrics decoded = result.result();
+                        pointsRejected.addAndGet(decoded.rejectedPoints());
+                        telemetry.pointsRejected(IngestTelemetry.Source.HTTP_METRICS, decoded.rejectedPoints());
+                        reply(ctx, type, decoded);
                     } else {
                         replyFailure(ctx, type, result.cause());
                     }
                 });
     }
 
-    private DecodedMetrics decodeAndWrite(byte[] bytes, boolean gzip, boolean json) {
+    private record Decoded(DecodedMetrics metrics, String token) {
+    }
+
+    private Decoded decode(byte[] bytes, boolean gzip, boolean json) {
         telemetry.recordsReceived(IngestTelemetry.Source.HTTP_METRICS, 1);
         byte[] payload = gzip ? BoundedGunzip.gunzip(bytes, decoder.limits().maxPayloadBytes()) : bytes;
         DecodedMetrics decoded = json ? decoder.decodeJson(payload) : decoder.decodeProtobuf(payload);
-        if (!decoded.rows().isEmpty()) {
-            String token = "otlp-http-" + sha256(payload);
-            long t0 = System.nanoTime();
-            try {
-                writer.write(decoded.rows(), token);
-            } catch (RuntimeException e) {
-                telemetry.insertFailed(IngestTelemetry.Source.HTTP_METRICS, System.nanoTime() - t0);
-                throw e;
-            }
-            telemetry.inserted(IngestTelemetry.Source.HTTP_METRICS, decoded.rows().size(), System.nanoTime() - t0);
-            rowsWritten.addAndGet(decoded.rows().size());
-        }
-        pointsRejected.addAndGet(decoded.rejectedPoints());
-        telemetry.pointsRejected(IngestTelemetry.Source.HTTP_METRICS, decoded.rejectedPoints());
-        return decoded;
+        return new Decoded(decoded, decoded.rows().isEmpty() ? null : "otlp-http-" + sha256(payload));
     }
 
     private void reply(RoutingContext ctx, String type, DecodedMetrics decoded) {
@@ -222,6 +260,10 @@ public final class OtlpHttpReceiver {
             case PayloadRejectedException e when e.tooLarge() ->
                     error(ctx, 413, type, RpcStatus.RESOURCE_EXHAUSTED, e.getMessage());
             case PayloadRejectedException e -> error(ctx, 400, type, RpcStatus.INVALID_ARGUMENT, e.getMessage());
+            case HttpWriteBatcher.OverloadedException e -> {
+                ctx.response().putHeader("Retry-After", Long.toString(config.retryAfter().toSeconds()));
+                error(ctx, 429, type, RpcStatus.RESOURCE_EXHAUSTED, e.getMessage());
+            }
             case StoreException e when e.retryable() -> {
                 LOG.warn("OTLP/HTTP export not stored, store temporarily unavailable (sender will retry): {}",
                         e.getMessage());

@@ -41,4 +41,20 @@ class IngestConfigTest {
         assertThat(kafka.withClientProperties(Map.of("security.protocol", "SASL_SSL")).clientProperties())
                 .containsEntry("security.protocol", "SASL_SSL");
     }
+
+    @Test
+    void batchesOtlpHttpRequestsBy20000RowsOr200MillisecondsAndCapsWaitingRows() {
+        IngestConfig.HttpConfig http = IngestConfig.HttpConfig.defaults();
+
+        assertThat(http.batchMaxRows()).isEqualTo(20_000);
+        assertThat(http.batchMaxDelay()).isEqualTo(Duration.ofMillis(200));
+        assertThat(http.maxPendingRows()).isEqualTo(100_000);
+        assertThat(http.withBatching(1, Duration.ZERO, 1).batchMaxDelay()).isZero();
+        assertThatThrownBy(() -> http.withBatching(0, Duration.ofMillis(200), 100))
+                .hasMessageContaining("http.batchMaxRows");
+        assertThatThrownBy(() -> http.withBatching(100, Duration.ofMinutes(1), 1_000))
+                .hasMessageContaining("http.batchMaxDelay");
+        assertThatThrownBy(() -> http.withBatching(1_000, Duration.ofMillis(200), 999))
+                .hasMessageContaining("http.maxPendingRows").hasMessageContaining("never form");
+    }
 }
