@@ -2,7 +2,6 @@ package io.leakwatch.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,12 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import io.leakwatch.webui.HeadlessChromium;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The web UI end to end, as an operator meets it: a running standalone (embedded store, real ingest, real
@@ -58,8 +55,6 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneUiBrowserTest {
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     /** Generous: the analysis pages analyse the whole 2.5 h trace on a small shared machine. */
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -74,15 +69,13 @@ class StandaloneUiBrowserTest {
 
     private static RecordedTraces.Label label;
     private static Standalone standalone;
-    private static ChromeDriverService service;
+    private static HeadlessChromium browser;
     private static ChromeDriver driver;
     private static String base;
 
     @BeforeAll
     static void start(@TempDir Path dataDir, @TempDir Path profile) throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser tests need Chromium at " + CHROMIUM + " and chromedriver at " + CHROMEDRIVER
-                        + " (Debian: apt-get install chromium chromium-driver; or set CHROMIUM_BIN / CHROMEDRIVER_BIN)");
+        HeadlessChromium.assumeInstalled();
         label = RecordedTraces.label(SCENARIO);
         assertThat(label.isLeak()).as("the scenario is a recorded leak").isTrue();
         // Production analysis (60 min minimum window); self-telemetry off so the fleet holds only the trace.
@@ -92,27 +85,15 @@ class StandaloneUiBrowserTest {
         replay(URI.create("http://127.0.0.1:" + standalone.otlpPort() + "/v1/metrics"), System.currentTimeMillis());
         base = "http://127.0.0.1:" + standalone.httpPort() + "/";
 
-        // Both paths given, so Selenium Manager never looks for (or downloads) a browser or driver.
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1700", "--user-data-dir=" + profile.toAbsolutePath());
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        driver = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(profile);
+        driver = browser.driver();
         Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
     static void stop() {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (browser != null) {
+            browser.close();
         }
         if (standalone != null) {
             standalone.close();

@@ -13,12 +13,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +28,6 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The UI in real headless Chromium (Debian packages {@code chromium} and {@code chromium-driver}) against
@@ -41,8 +37,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class WebUiBrowserTest {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final List<String> CHART_IDS = List.of("heap", "pools", "metaspace", "threads", "buffers", "rss");
@@ -53,7 +47,7 @@ class WebUiBrowserTest {
     private static Vertx vertx;
     private static HttpServer server;
     private static final FakeApi API = new FakeApi();
-    private static ChromeDriverService service;
+    private static HeadlessChromium browser;
     private static ChromeDriver driver;
     private static String base;
     /** Chromium logs each 401/403 the token test provokes on purpose. */
@@ -63,9 +57,7 @@ class WebUiBrowserTest {
 
     @BeforeAll
     static void start(@TempDir Path profile) throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser tests need Chromium at " + CHROMIUM + " and chromedriver at " + CHROMEDRIVER
-                        + " (Debian: apt-get install chromium chromium-driver; or set CHROMIUM_BIN / CHROMEDRIVER_BIN)");
+        HeadlessChromium.assumeInstalled();
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         API.mount(router);
@@ -74,27 +66,15 @@ class WebUiBrowserTest {
                 .toCompletionStage().toCompletableFuture().get();
         base = "http://127.0.0.1:" + server.actualPort() + "/";
 
-        // Both paths given, so Selenium Manager never looks for (or downloads) a browser or driver.
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1700", "--user-data-dir=" + profile.toAbsolutePath());
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        driver = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(profile);
+        driver = browser.driver();
         Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (browser != null) {
+            browser.close();
         }
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get();
