@@ -56,6 +56,42 @@ class ClickHouseSignalQueriesTest {
     }
 
     @Test
+    void attributeSetsFirstSeenAfterAnEarlierQueryAreClassifiedToo() {
+        // The reduction remembers which attribute sets are heap, old-gen or Metaspace pools; a JVM with pools
+        // never seen before (Parallel GC here, the others run G1) must still have its heap and old gen read.
+        SignalQueries fresh = new ClickHouseSignalQueries(store.engine());
+        assertThat(fresh.signals(List.of("leaky"), START, END, 60_000L).getFirst().series())
+                .containsKey(ReducedSignal.HEAP_AFTER_GC);
+        long base = START - 3 * 3_600_000L;
+        List<MetricRow> rows = new java.util.ArrayList<>();
+        for (int m = 0; m < 30; m++) {
+            long t = base + m * 60_000L;
+            rows.add(MetricRow.scalar(t, "batch", "1.0", "parallel-1", "jvm.memory.used", "By", MetricKind.GAUGE,
+                    java.util.Map.of("jvm.memory.type", "heap", "jvm.memory.pool.name", "PS Old Gen"), 100 * MB));
+            rows.add(MetricRow.scalar(t, "batch", "1.0", "parallel-1", "jvm.memory.used", "By", MetricKind.GAUGE,
+                    java.util.Map.of("jvm.memory.type", "heap", "jvm.memory.pool.name", "PS Eden Space"), 10 * MB));
+            rows.add(MetricRow.scalar(t, "batch", "1.0", "parallel-1", "jvm.memory.used", "By", MetricKind.GAUGE,
+                    java.util.Map.of("jvm.memory.type", "non_heap", "jvm.memory.pool.name", "Metaspace"), 30 * MB));
+            rows.add(MetricRow.scalar(t, "batch", "1.0", "parallel-1", "jvm.memory.used_after_last_gc", "By",
+                    MetricKind.GAUGE, java.util.Map.of("jvm.memory.type", "heap", "jvm.memory.pool.name", "PS Old Gen"),
+                    80 * MB));
+            rows.add(MetricRow.scalar(t, "batch", "1.0", "parallel-1", "jvm.memory.limit", "By", MetricKind.GAUGE,
+                    java.util.Map.of("jvm.memory.type", "heap", "jvm.memory.pool.name", "PS Old Gen"), 500 * MB));
+        }
+        store.writer().write(rows, null);
+
+        InstanceSignals batch = fresh.signals(List.of("parallel-1"), base, base + 1_800_000L, 60_000L).getFirst();
+
+        assertThat(batch.series().get(ReducedSignal.HEAP_USED_FLOOR).values()).containsOnly(110 * MB);
+        assertThat(batch.series().get(ReducedSignal.HEAP_AFTER_GC).values()).containsOnly(80 * MB);
+        assertThat(batch.series().get(ReducedSignal.HEAP_AFTER_GC).limit()).isEqualTo(500 * MB);
+        assertThat(batch.series().get(ReducedSignal.METASPACE).values()).containsOnly(30 * MB);
+        assertThat(fresh.signals(null, "parallel-1", base, base + 1_800_000L, 60_000L, 1)).singleElement()
+                .satisfies(alone -> assertThat(alone.series().get(ReducedSignal.HEAP_AFTER_GC).values())
+                        .containsExactly(batch.series().get(ReducedSignal.HEAP_AFTER_GC).values()));
+    }
+
+    @Test
     void aSignalMissingInSomeBucketsKeepsEachValueOnItsOwnBucket() {
         // Heap used every minute; the old pool's after-GC value only in every third minute, equal to the minute.
         // Two hours before the other tests' data, so their service listings do not see it.
