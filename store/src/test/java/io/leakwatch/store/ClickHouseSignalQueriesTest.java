@@ -136,6 +136,28 @@ class ClickHouseSignalQueriesTest {
     }
 
     @Test
+    void theScreenTakesEachBucketsLowestFloorWhenPartsAreNotMergedYet() {
+        List<MetricRow> first = new java.util.ArrayList<>();
+        List<MetricRow> higher = new java.util.ArrayList<>();
+        for (int m = 0; m < 180; m++) {
+            long t = START + m * 60_000L;
+            for (String id : List.of("dup-1", "single-1")) {
+                first.add(MetricRow.scalar(t, "dups", "1.0", id, "jvm.thread.count", "{thread}", MetricKind.GAUGE,
+                        java.util.Map.of(), 100 + m / 10.0));
+            }
+            higher.add(MetricRow.scalar(t, "dups", "1.0", "dup-1", "jvm.thread.count", "{thread}", MetricKind.GAUGE,
+                    java.util.Map.of(), 150 + m / 10.0));
+        }
+        store.writer().write(first, null);
+        store.writer().write(higher, null); // a second part holding the same 15-minute buckets, higher floors
+
+        List<SignalQueries.Screened> screened = queries.screen("dups", null, START, END);
+
+        assertThat(screened).extracting(SignalQueries.Screened::instance).containsExactly("dup-1", "single-1");
+        assertThat(screened.getFirst().growth()).isGreaterThan(0.1).isEqualTo(screened.get(1).growth());
+    }
+
+    @Test
     void signalsOfSeveralInstancesAreEachInstancesOwnSignals() {
         List<InstanceSignals> batch = queries.signals(List.of("leaky", "healthy", "nobody"), START, END, 60_000L);
 
