@@ -53,8 +53,9 @@ final class TimedEngine implements ClickHouseEngine {
     }
 
     @Override
-    public long insert(String table, List<String> columns, String format, byte[] data, String dedupToken) {
-        return engine.insert(table, columns, format, data, dedupToken);
+    public long insert(String table, List<String> columns, String format, byte[] data, String dedupToken,
+                       Map<String, String> settings) {
+        return engine.insert(table, columns, format, data, dedupToken, settings);
     }
 
     @Override

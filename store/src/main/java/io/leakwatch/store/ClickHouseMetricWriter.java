@@ -1,23 +1,12 @@
 package io.leakwatch.store;
 
-import com.clickhouse.client.api.data_formats.RowBinaryFormatWriter;
-import com.clickhouse.client.api.metadata.TableSchema;
-import com.clickhouse.data.ClickHouseColumn;
-import com.clickhouse.data.ClickHouseFormat;
-import io.leakwatch.store.engine.ChdbEngine;
 import io.leakwatch.store.engine.ClickHouseEngine;
-import io.leakwatch.store.engine.Identifiers;
 import io.leakwatch.store.schema.Schema;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +20,17 @@ public final class ClickHouseMetricWriter implements MetricWriter {
     /** Most rows in one insert; a bigger batch is written as several inserts, each with a token of its own. */
     public static final int MAX_BATCH_ROWS = 1_000_000;
     private static final List<String> COLUMNS = Schema.POINT_COLUMNS.stream().map(Schema.Column::name).toList();
-    private static final TableSchema TABLE = new TableSchema(Schema.POINT_COLUMNS.stream()
-            .map(c -> ClickHouseColumn.of(c.name(), c.type())).toList());
 
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle DOUBLE_LE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The rollups fed from {@code metric_points} are AggregatingMergeTrees whose views already GROUP BY the
+     * tables' full sorting key, so a block they receive has one row per key and merging it on insert finds
+     * nothing to merge; readers aggregate anyway. Measured on the embedded engine, that pass was more than half
+     * of an insert's time (about 24 → 10 µs a row with the three rollups attached).
+     */
+    private static final Map<String, String> NO_MERGE_ON_INSERT = Map.of("optimize_on_insert", "0");
 
     private final ClickHouseEngine engine;
     private final int maxInsertRows;
@@ -68,23 +63,7 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         if (rows.isEmpty()) {
             return;
         }
-        byte[] data = encode(rows);
-        if (engine instanceof ChdbEngine chdb) {
-            chdb.insertStatement(withoutMergeOnInsert(Identifiers.insertStatement(Schema.POINTS, COLUMNS, dedupToken)),
-                    "RowBinary", data);
-        } else {
-            engine.insert(Schema.POINTS, COLUMNS, "RowBinary", data, dedupToken);
-        }
-    }
-
-    /**
-     * Adds {@code optimize_on_insert = 0}. The rollups fed from {@code metric_points} are AggregatingMergeTrees
-     * whose views already GROUP BY the tables' full sorting key, so a block they receive has one row per key and
-     * merging it on insert finds nothing to merge; readers aggregate anyway. Measured on the embedded engine, that
-     * pass was more than half of an insert's time (about 24 → 10 µs a row with the three rollups attached).
-     */
-    static String withoutMergeOnInsert(String insertSql) {
-        return insertSql + (insertSql.contains(" SETTINGS ") ? ", " : " SETTINGS ") + "optimize_on_insert = 0";
+        engine.insert(Schema.POINTS, COLUMNS, "RowBinary", encode(rows), dedupToken, NO_MERGE_ON_INSERT);
     }
 
     /**
@@ -141,44 +120,6 @@ public final class ClickHouseMetricWriter implements MetricWriter {
             case EXPONENTIAL_HISTOGRAM -> 4;
             case SUMMARY -> 5;
         };
-    }
-
-    /** The reference encoding by client-v2's writer; kept for the encoding test. */
-    static byte[] encodeWithClientWriter(List<MetricRow> rows) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 160);
-        RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, TABLE, ClickHouseFormat.RowBinary);
-        try {
-            for (MetricRow r : rows) {
-                w.setDateTime("ts", utc(r.timeMillis()));
-                w.setDateTime("start_ts", utc(r.startTimeMillis()));
-                w.setString("service", nz(r.service()));
-                w.setString("version", nz(r.version()));
-                w.setString("instance", nz(r.instance()));
-                w.setString("host", nz(r.host()));
-                w.setString("environment", nz(r.environment()));
-                w.setValue("resource", r.resource() == null ? java.util.Map.of() : r.resource());
-                w.setString("metric", nz(r.metric()));
-                w.setString("unit", nz(r.unit()));
-                w.setValue("kind", r.kind().name());
-                w.setBoolean("monotonic", r.monotonic());
-                w.setBoolean("delta", r.delta());
-                w.setValue("attributes", r.attributes() == null ? java.util.Map.of() : r.attributes());
-                w.setDouble("value", r.value());
-                w.setLong("count", r.count());
-                w.setDouble("min", r.min());
-                w.setDouble("max", r.max());
-                w.setList("bounds", r.bounds() == null ? List.of() : r.bounds());
-                w.setList("bucket_counts", r.bucketCounts() == null ? List.of() : r.bucketCounts());
-                w.commitRow();
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new StoreException("cannot encode metric rows: " + e.getMessage(), false, e);
-        }
-        return out.toByteArray();
-    }
-
-    private static ZonedDateTime utc(long millis) {
-        return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC);
     }
 
     /** A growable little-endian buffer with RowBinary's primitives. Not thread-safe; one per encode. */
@@ -274,9 +215,5 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         byte[] toByteArray() {
             return Arrays.copyOf(buf, pos);
         }
-    }
-
-    private static String nz(String s) {
-        return s == null ? "" : s;
     }
 }

@@ -1,6 +1,17 @@
 package io.leakwatch.store;
 
+import com.clickhouse.client.api.data_formats.RowBinaryFormatWriter;
+import com.clickhouse.client.api.metadata.TableSchema;
+import com.clickhouse.data.ClickHouseColumn;
+import com.clickhouse.data.ClickHouseFormat;
+import io.leakwatch.store.schema.Schema;
 import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +39,51 @@ class ClickHouseMetricWriterEncodingTest {
                 MetricRow.scalar(0, "s", "v", "i", "x", "1", MetricKind.SUMMARY, Map.of(), -0.0),
                 MetricRow.scalar(0, "s", "v", "i", "x", "1", MetricKind.EXPONENTIAL_HISTOGRAM, Map.of(), 1e300));
 
-        assertThat(ClickHouseMetricWriter.encode(rows)).isEqualTo(ClickHouseMetricWriter.encodeWithClientWriter(rows));
+        assertThat(ClickHouseMetricWriter.encode(rows)).isEqualTo(encodeWithClientWriter(rows));
+    }
+
+    private static final TableSchema TABLE = new TableSchema(Schema.POINT_COLUMNS.stream()
+            .map(c -> ClickHouseColumn.of(c.name(), c.type())).toList());
+
+    /** The reference: the same rows through client-v2's RowBinary writer. */
+    private static byte[] encodeWithClientWriter(List<MetricRow> rows) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 160);
+        RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, TABLE, ClickHouseFormat.RowBinary);
+        try {
+            for (MetricRow r : rows) {
+                w.setDateTime("ts", utc(r.timeMillis()));
+                w.setDateTime("start_ts", utc(r.startTimeMillis()));
+                w.setString("service", nonNull(r.service()));
+                w.setString("version", nonNull(r.version()));
+                w.setString("instance", nonNull(r.instance()));
+                w.setString("host", nonNull(r.host()));
+                w.setString("environment", nonNull(r.environment()));
+                w.setValue("resource", r.resource() == null ? java.util.Map.of() : r.resource());
+                w.setString("metric", nonNull(r.metric()));
+                w.setString("unit", nonNull(r.unit()));
+                w.setValue("kind", r.kind().name());
+                w.setBoolean("monotonic", r.monotonic());
+                w.setBoolean("delta", r.delta());
+                w.setValue("attributes", r.attributes() == null ? java.util.Map.of() : r.attributes());
+                w.setDouble("value", r.value());
+                w.setLong("count", r.count());
+                w.setDouble("min", r.min());
+                w.setDouble("max", r.max());
+                w.setList("bounds", r.bounds() == null ? List.of() : r.bounds());
+                w.setList("bucket_counts", r.bucketCounts() == null ? List.of() : r.bucketCounts());
+                w.commitRow();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot encode metric rows: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    private static ZonedDateTime utc(long millis) {
+        return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC);
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
     }
 }

@@ -182,14 +182,15 @@ public final class ChdbEngine implements ClickHouseEngine {
     }
 
     @Override
-    public long insert(String table, List<String> columns, String format, byte[] data, String dedupToken) {
-        return insertStatement(Identifiers.insertStatement(table, columns, dedupToken), format, data);
+    public long insert(String table, List<String> columns, String format, byte[] data, String dedupToken,
+                       Map<String, String> settings) {
+        return insertStatement(Identifiers.insertStatement(table, columns, dedupToken, settings), format, data);
     }
 
     /**
      * Streams {@code data} into an INSERT given as SQL text without FORMAT clause or data. For callers that
      * receive a complete INSERT statement (the embedded HTTP interface); others use
-     * {@link #insert(String, List, String, byte[], String)}.
+     * {@link #insert(String, List, String, byte[], String, Map)}.
      */
     public long insertStatement(String insertSql, String format, byte[] data) {
         String fmt = Identifiers.format(format);

@@ -30,7 +30,17 @@ public interface ClickHouseEngine extends AutoCloseable {
      * @return rows written as reported by the engine (includes rows written by materialized views), or -1
      *         when the engine does not say
      */
-    long insert(String table, List<String> columns, String format, byte[] data, String dedupToken);
+    default long insert(String table, List<String> columns, String format, byte[] data, String dedupToken) {
+        return insert(table, columns, format, data, dedupToken, Map.of());
+    }
+
+    /**
+     * {@link #insert(String, List, String, byte[], String)} with extra server settings for this insert, e.g.
+     * {@code optimize_on_insert = 0}. Names must be identifiers and values plain tokens: both engines apply
+     * them the same way (the embedded one in the statement's SETTINGS clause).
+     */
+    long insert(String table, List<String> columns, String format, byte[] data, String dedupToken,
+                Map<String, String> settings);
 
     /** True when the engine answers a trivial query. Never throws. */
     boolean ping();

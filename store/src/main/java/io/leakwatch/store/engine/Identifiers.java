@@ -48,13 +48,24 @@ public final class Identifiers {
 
     /** {@code INSERT INTO t (cols)} plus the dedup SETTINGS clause when a token is given. */
     public static String insertStatement(String table, List<String> columns, String dedupToken) {
-        String sql = "INSERT INTO " + identifier(table) + " " + columnList(columns);
+        return insertStatement(table, columns, dedupToken, java.util.Map.of());
+    }
+
+    /** {@code INSERT INTO t (cols)} with a SETTINGS clause for the dedup token and {@code settings}. */
+    public static String insertStatement(String table, List<String> columns, String dedupToken,
+                                         java.util.Map<String, String> settings) {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(identifier(table)).append(' ').append(columnList(columns));
+        List<String> clauses = new java.util.ArrayList<>();
         if (dedupToken != null) {
             // the rollups fed by materialized views must drop a replayed block too, not count it twice
-            sql += " SETTINGS insert_deduplication_token = '" + dedupToken(dedupToken) + "',"
-                    + " deduplicate_blocks_in_dependent_materialized_views = 1";
+            clauses.add("insert_deduplication_token = '" + dedupToken(dedupToken) + "'");
+            clauses.add("deduplicate_blocks_in_dependent_materialized_views = 1");
         }
-        return sql;
+        settings.forEach((name, value) -> clauses.add(identifier(name) + " = '" + dedupToken(value) + "'"));
+        if (!clauses.isEmpty()) {
+            sql.append(" SETTINGS ").append(String.join(", ", clauses));
+        }
+        return sql.toString();
     }
 
     /** Returns the format name if it is a plain word (ClickHouse format names are). */

@@ -97,9 +97,11 @@ public final class ServerEngine implements ClickHouseEngine {
     }
 
     @Override
-    public long insert(String table, List<String> columns, String format, byte[] data, String dedupToken) {
+    public long insert(String table, List<String> columns, String format, byte[] data, String dedupToken,
+                       Map<String, String> extra) {
         InsertSettings settings = new InsertSettings();
         ServerEngineSettings.of(dedupToken, distributed).forEach(settings::serverSetting);
+        extra.forEach((name, value) -> settings.serverSetting(Identifiers.identifier(name), value));
         if (dedupToken != null) {
             settings.setDeduplicationToken(Identifiers.dedupToken(dedupToken));
         }

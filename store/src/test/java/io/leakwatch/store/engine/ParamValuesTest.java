@@ -61,6 +61,13 @@ class ParamValuesTest {
                 .isEqualTo("INSERT INTO metric_points (ts, value)");
         assertThat(Identifiers.insertStatement("t", List.of("a"), "topic-0-1-9"))
                 .contains("insert_deduplication_token = 'topic-0-1-9'");
+        assertThat(Identifiers.insertStatement("t", List.of("a"), "tok", Map.of("optimize_on_insert", "0")))
+                .isEqualTo("INSERT INTO t (a) SETTINGS insert_deduplication_token = 'tok',"
+                        + " deduplicate_blocks_in_dependent_materialized_views = 1, optimize_on_insert = '0'");
+        assertThatThrownBy(() -> Identifiers.insertStatement("t", List.of("a"), null, Map.of("x = 1, y", "0")))
+                .isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> Identifiers.insertStatement("t", List.of("a"), null, Map.of("x", "0' OR '1")))
+                .isInstanceOf(StoreException.class);
         assertThatThrownBy(() -> Identifiers.identifier("t; DROP")).isInstanceOf(StoreException.class);
         assertThatThrownBy(() -> Identifiers.identifier("`t`")).isInstanceOf(StoreException.class);
         assertThatThrownBy(() -> Identifiers.dedupToken("x' OR '1")).isInstanceOf(StoreException.class);
