@@ -5,14 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leakwatch.bench.traces.TraceReplayer;
 import io.leakwatch.testing.RecordedTraces;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
-import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import java.io.ByteArrayOutputStream;
+import io.leakwatch.webui.HeadlessChromium;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -26,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import io.leakwatch.webui.HeadlessChromium;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -82,7 +75,9 @@ class StandaloneUiBrowserTest {
         standalone = Standalone.start(new StandaloneConfig(dataDir, "127.0.0.1", 0, 0, 0, "", "leakwatch.metrics",
                 "ui-e2e", null, "", "default", "", "default", Duration.ofMinutes(60), false, "", "off"),
                 new PrintStream(OutputStream.nullOutputStream()));
-        replay(URI.create("http://127.0.0.1:" + standalone.otlpPort() + "/v1/metrics"), System.currentTimeMillis());
+        // As the agent would send it (gzip'd protobuf), times stretched so the last request lands now.
+        TraceReplayer.replayOverHttp(SCENARIO, new TraceReplayer.Options(STRETCH, System.currentTimeMillis(), null),
+                URI.create("http://127.0.0.1:" + standalone.otlpPort() + "/v1/metrics"));
         base = "http://127.0.0.1:" + standalone.httpPort() + "/";
 
         browser = HeadlessChromium.start(profile);
@@ -218,71 +213,6 @@ class StandaloneUiBrowserTest {
             JsonNode items = get("/api/v1/silences").get("items");
             assertThat(items).allSatisfy(s -> assertThat(s.path("expired").asBoolean(true)).isTrue());
         });
-    }
-
-    /**
-     * POSTs the recorded trace to the receiver as the agent would (gzip'd protobuf), its point times stretched by
-     * {@link #STRETCH} so that the last request lands at {@code endMillis}. Values stay as recorded.
-     */
-    private static void replay(URI metricsUrl, long endMillis) throws Exception {
-        List<RecordedTraces.Request> trace = RecordedTraces.read(SCENARIO);
-        long first = trace.getFirst().arrivalMillis();
-        long targetFirst = endMillis - Math.round((trace.getLast().arrivalMillis() - first) * STRETCH);
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            for (RecordedTraces.Request recorded : trace) {
-                ExportMetricsServiceRequest.Builder request = ExportMetricsServiceRequest.parseFrom(recorded.protobuf()).toBuilder();
-                for (ResourceMetrics.Builder rm : request.getResourceMetricsBuilderList()) {
-                    for (ScopeMetrics.Builder sm : rm.getScopeMetricsBuilderList()) {
-                        for (Metric.Builder m : sm.getMetricsBuilderList()) {
-                            warp(m, first, targetFirst);
-                        }
-                    }
-                }
-                HttpResponse<String> reply = http.send(HttpRequest.newBuilder(metricsUrl)
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/x-protobuf")
-                        .header("Content-Encoding", "gzip")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(request.build().toByteArray())))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(reply.statusCode()).as("ingest's reply: " + reply.body()).isBetween(200, 299);
-            }
-        }
-    }
-
-    private static void warp(Metric.Builder m, long first, long targetFirst) {
-        switch (m.getDataCase()) {
-            case GAUGE -> m.getGaugeBuilder().getDataPointsBuilderList().forEach(p -> warp(p, first, targetFirst));
-            case SUM -> m.getSumBuilder().getDataPointsBuilderList().forEach(p -> warp(p, first, targetFirst));
-            case HISTOGRAM -> {
-                for (HistogramDataPoint.Builder p : m.getHistogramBuilder().getDataPointsBuilderList()) {
-                    p.setTimeUnixNano(nanos(p.getTimeUnixNano(), first, targetFirst));
-                    p.setStartTimeUnixNano(nanos(p.getStartTimeUnixNano(), first, targetFirst));
-                }
-            }
-            default -> {
-                // The agent sends no other kind.
-            }
-        }
-    }
-
-    private static void warp(NumberDataPoint.Builder p, long first, long targetFirst) {
-        p.setTimeUnixNano(nanos(p.getTimeUnixNano(), first, targetFirst));
-        p.setStartTimeUnixNano(nanos(p.getStartTimeUnixNano(), first, targetFirst));
-    }
-
-    private static long nanos(long recordedNanos, long firstMillis, long targetFirstMillis) {
-        if (recordedNanos == 0) {
-            return 0;
-        }
-        return targetFirstMillis * 1_000_000L + Math.round((recordedNanos - firstMillis * 1_000_000.0) * STRETCH);
-    }
-
-    private static byte[] gzip(byte[] bytes) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(bytes);
-        }
-        return out.toByteArray();
     }
 
     private static JsonNode get(String path) throws IOException, InterruptedException {
