@@ -112,7 +112,7 @@ public final class LeakWatch implements AutoCloseable {
                     .setResource(ResourceFactory.create(config))
                     .registerMetricReader(reader)
                     .build();
-            jvmMetrics = JvmMetrics.register(meterProvider);
+            jvmMetrics = JvmMetrics.register(meterProvider, config.gcNotificationsPerSecond());
             CollectorSelfMetrics.registerObservers(meterProvider.get(JvmMetrics.SCOPE), exporter);
             LeakWatch started = new LeakWatch(config, meterProvider, jvmMetrics, httpThread);
             Runtime.getRuntime().addShutdownHook(started.shutdownHook);

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param jfr the periodic JFR leak recordings
  * @param kafkaSecurity Kafka client settings passed to both producers as given: {@code security.protocol},
  *                      {@code sasl.*} and {@code ssl.*} (keys without the {@code kafka.} prefix); never logged
+ * @param gcNotificationsPerSecond collections per second up to which every one is observed through GC
+ *                      notifications; above it the collectors are polled at each tick (0: always polled)
  */
 public record CollectorConfig(
         ExporterKind exporter,
@@ -45,7 +47,8 @@ public record CollectorConfig(
         boolean enabled,
         Map<String, String> otlpHeaders,
         JfrSettings jfr,
-        Map<String, String> kafkaSecurity) {
+        Map<String, String> kafkaSecurity,
+        int gcNotificationsPerSecond) {
 
     public static final URI DEFAULT_OTLP_ENDPOINT = URI.create("http://127.0.0.1:4318/v1/metrics");
     public static final String DEFAULT_KAFKA_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
@@ -54,6 +57,8 @@ public record CollectorConfig(
     public static final Duration DEFAULT_EXPORT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
     public static final String DEFAULT_SERVICE_NAME = "unknown_service:java";
+    /** See {@code GcNotificationBudget}: a service with a right-sized young generation stays far below it. */
+    public static final int DEFAULT_GC_NOTIFICATIONS_PER_SECOND = 5;
 
     public CollectorConfig {
         Objects.requireNonNull(exporter, "exporter");
@@ -71,6 +76,9 @@ public record CollectorConfig(
         otlpHeaders = Map.copyOf(otlpHeaders);
         Objects.requireNonNull(jfr, "jfr");
         kafkaSecurity = Map.copyOf(kafkaSecurity);
+        if (gcNotificationsPerSecond < 0) {
+            throw new IllegalArgumentException("gcNotificationsPerSecond must be >= 0, got " + gcNotificationsPerSecond);
+        }
     }
 
     /**
@@ -126,7 +134,8 @@ public record CollectorConfig(
                 + ", serviceVersion=" + serviceVersion + ", instanceId=" + instanceId + ", environment=" + environment
                 + ", resourceAttributes=" + resourceAttributes + ", enabled=" + enabled + ", otlpHeaders="
                 + otlpHeaders.keySet().stream().map(k -> k + "=***").toList() + ", jfr=" + jfr + ", kafkaSecurity="
-                + kafkaSecurity.keySet().stream().map(k -> k + "=***").toList() + "]";
+                + kafkaSecurity.keySet().stream().map(k -> k + "=***").toList() + ", gcNotificationsPerSecond="
+                + gcNotificationsPerSecond + "]";
     }
 
     /** A builder that starts from the defaults (OTLP/HTTP to {@code 127.0.0.1:4318}, every 10 s). */
@@ -153,6 +162,7 @@ public record CollectorConfig(
         b.otlpHeaders = new LinkedHashMap<>(otlpHeaders);
         b.jfr = jfr;
         b.kafkaSecurity = new LinkedHashMap<>(kafkaSecurity);
+        b.gcNotificationsPerSecond = gcNotificationsPerSecond;
         return b;
     }
 
@@ -174,6 +184,7 @@ public record CollectorConfig(
         private Map<String, String> otlpHeaders = new LinkedHashMap<>();
         private JfrSettings jfr; // null: the defaults next to the OTLP endpoint
         private Map<String, String> kafkaSecurity = new LinkedHashMap<>();
+        private int gcNotificationsPerSecond = DEFAULT_GC_NOTIFICATIONS_PER_SECOND;
 
         private Builder() {}
 
@@ -193,12 +204,13 @@ public record CollectorConfig(
         public Builder otlpHeaders(Map<String, String> value) { otlpHeaders = new LinkedHashMap<>(value); return this; }
         public Builder jfr(JfrSettings value) { jfr = value; return this; }
         public Builder kafkaSecurity(Map<String, String> value) { kafkaSecurity = new LinkedHashMap<>(value); return this; }
+        public Builder gcNotificationsPerSecond(int value) { gcNotificationsPerSecond = value; return this; }
 
         public CollectorConfig build() {
             return new CollectorConfig(exporter, otlpEndpoint, kafkaBootstrapServers, kafkaTopic, interval,
                     exportTimeout, shutdownTimeout, serviceName, serviceVersion, instanceId, environment,
                     resourceAttributes, enabled, otlpHeaders, jfr == null ? JfrSettings.defaults(otlpEndpoint) : jfr,
-                    kafkaSecurity);
+                    kafkaSecurity, gcNotificationsPerSecond);
         }
     }
 }

@@ -43,12 +43,13 @@ public final class ConfigLoader {
     public static final String JFR_MAX_BYTES = "jfr.max.bytes";
     public static final String JFR_KAFKA_TOPIC = "jfr.kafka.topic";
     public static final String JFR_OTLP_ENDPOINT = "jfr.otlp.endpoint";
+    public static final String GC_NOTIFICATIONS_MAX_RATE = "gc.notifications.max.rate";
 
     /** Every key LeakWatch reads; anything else given as an agent argument is reported as unknown. */
     public static final List<String> KEYS = List.of(EXPORTER, OTLP_ENDPOINT, KAFKA_BOOTSTRAP_SERVERS,
             KAFKA_TOPIC, INTERVAL, EXPORT_TIMEOUT, SHUTDOWN_TIMEOUT, SERVICE_NAME, SERVICE_VERSION,
             INSTANCE_ID, ENVIRONMENT, ENABLED, OTLP_HEADERS, JFR_ENABLED, JFR_INTERVAL, JFR_DURATION, JFR_MAX_BYTES,
-            JFR_KAFKA_TOPIC, JFR_OTLP_ENDPOINT);
+            JFR_KAFKA_TOPIC, JFR_OTLP_ENDPOINT, GC_NOTIFICATIONS_MAX_RATE);
 
     /**
      * Kafka client settings passed through to the producers as {@code kafka.<setting>}: only what a secured broker
@@ -152,6 +153,9 @@ public final class ConfigLoader {
                 .or(() -> otelSecret("otel.exporter.otlp.headers", ConfigLoader::headers))
                 .orElse(Map.of()));
         b.kafkaSecurity(kafkaSecurity());
+        b.gcNotificationsPerSecond(setting(GC_NOTIFICATIONS_MAX_RATE, ConfigLoader::gcRate,
+                "collections per second from 0 (always poll the collectors) to 1000")
+                .orElse(CollectorConfig.DEFAULT_GC_NOTIFICATIONS_PER_SECOND));
         URI metricsEndpoint = b.build().otlpEndpoint();
         b.jfr(new CollectorConfig.JfrSettings(
                 setting(JFR_ENABLED, ConfigLoader::bool, "true or false").orElse(true),
@@ -287,6 +291,11 @@ public final class ConfigLoader {
     private static URI withMetricsPath(URI base) {
         String s = base.toString();
         return URI.create((s.endsWith("/") ? s : s + "/") + "v1/metrics");
+    }
+
+    private static Optional<Integer> gcRate(String text) {
+        int n = Integer.parseInt(text.trim());
+        return n >= 0 && n <= 1000 ? Optional.of(n) : Optional.empty();
     }
 
     private static Optional<Integer> jfrBytes(String text) {

@@ -6,11 +6,13 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import com.sun.management.GcInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +49,16 @@ import javax.management.openmbean.TabularData;
  * into {@code GcInfo} maps: a collection costs the JVM's notification thread one lookup per heap pool and no
  * attribute building (attribute sets are cached per collector and action). Nothing here throws into the
  * notifying thread; {@link #close()} removes the listeners and is idempotent.
+ *
+ * <p>The notifications are the JVM's cost, not the listener's: with a listener attached, the JVM builds one
+ * per collection whatever the listener does with it. So a {@link GcNotificationBudget} decides at each
+ * collection tick: in a GC storm the listeners are removed and the tick reads each collector's count, time
+ * and last collection ({@code getLastGcInfo}) instead, until the rate falls again. While polled,
+ * {@code jvm.gc.duration} keeps an exact count and sum per collector and action (each collection of the tick
+ * is recorded at the tick's mean duration, so its buckets are approximate), the heap gauges come from each
+ * collector's last collection of the tick, and old-generation evidence from a collector that reclaims only
+ * sometimes (G1 young/mixed) is taken only when the tick's last collection shows it.
+ * {@code leakwatch.collector.gc.notifications} says which mode a JVM is in (1 listening, 0 polling).
  */
 public final class GcHeapAfterCollection implements NotificationListener, AutoCloseable {
     static final AttributeKey<String> GC_NAME = AttributeKey.stringKey("jvm.gc.name");
@@ -63,9 +75,26 @@ public final class GcHeapAfterCollection implements NotificationListener, AutoCl
     private final Map<Attributes, AtomicLong> reclaiming = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Attributes>> attributeCache = new ConcurrentHashMap<>();
     private volatile DoubleHistogram duration; // null until the instruments are registered
+    private final Map<String, String> lastAction = new ConcurrentHashMap<>();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final List<AutoCloseable> instruments = new ArrayList<>();
+    private final List<PolledCollector> polled = new ArrayList<>();
+    private GcNotificationBudget budget = new GcNotificationBudget(0);
+    private boolean listening;
+    private long lastTickNanos;
     private boolean closed;
+
+    /** A collector's counters as of the last tick. */
+    private static final class PolledCollector {
+        final GarbageCollectorMXBean bean;
+        long count;
+        long timeMillis;
+        long lastGcId = -1;
+
+        PolledCollector(GarbageCollectorMXBean bean) {
+            this.bean = bean;
+        }
+    }
 
     GcHeapAfterCollection(Set<String> heapPools) {
         this.heapPools = Set.copyOf(heapPools);
@@ -80,8 +109,17 @@ public final class GcHeapAfterCollection implements NotificationListener, AutoCl
         this.oldGenPools = generationalHeap ? Set.copyOf(old) : this.heapPools;
     }
 
-    /** Listens to this JVM's collectors; registers nothing where GC notifications are unavailable. */
+    /** As {@link #registerObservers(Meter, double)} with {@link GcNotificationBudget#DEFAULT_MAX_PER_SECOND}. */
     public static List<AutoCloseable> registerObservers(Meter meter) {
+        return registerObservers(meter, GcNotificationBudget.DEFAULT_MAX_PER_SECOND);
+    }
+
+    /**
+     * Observes this JVM's collectors, listening to their notifications while they collect at most
+     * {@code maxNotificationsPerSecond} times a second (0: never, always polled); registers nothing where the
+     * collector MXBeans are unavailable.
+     */
+    public static List<AutoCloseable> registerObservers(Meter meter, double maxNotificationsPerSecond) {
         try {
             Set<String> heapPools = new HashSet<>();
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -90,23 +128,30 @@ public final class GcHeapAfterCollection implements NotificationListener, AutoCl
                 }
             }
             GcHeapAfterCollection gc = new GcHeapAfterCollection(heapPools);
-            List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
-            for (GarbageCollectorMXBean collector : collectors) {
+            gc.budget = new GcNotificationBudget(maxNotificationsPerSecond);
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
                 gc.expectCollector(collector.getName());
-            }
-            gc.registerInstruments(meter);
-            for (GarbageCollectorMXBean collector : collectors) {
+                gc.polled.add(new PolledCollector(collector));
                 if (collector instanceof NotificationEmitter emitter) {
-                    emitter.addNotificationListener(gc, null, null);
                     gc.emitters.add(emitter);
                 }
             }
+            gc.registerInstruments(meter);
+            gc.start(System.nanoTime());
             return List.of(gc);
         } catch (Throwable e) {
             // e.g. a VM without com.sun.management: the other JVM signals still flow
-            AgentLog.log(Level.FINE, "GC notifications unavailable, no heap-after-GC metrics: " + e);
+            AgentLog.log(Level.FINE, "GC MXBeans unavailable, no heap-after-GC metrics: " + e);
             return List.of();
         }
+    }
+
+    private synchronized void start(long nowNanos) {
+        lastTickNanos = nowNanos;
+        if (budget.maxPerSecond() > 0) {
+            setListening(true);
+        }
+        readCounters(false);
     }
 
     /** Starts the reclaiming counter at 0 for a collector that can reclaim the old generation. */
@@ -122,18 +167,138 @@ public final class GcHeapAfterCollection implements NotificationListener, AutoCl
                 .setDescription("Duration of JVM garbage collection actions.")
                 .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
                 .build();
-        instruments.add(meter.gaugeBuilder("leakwatch.gc.heap.before").ofLongs().setUnit("By")
+        ObservableLongMeasurement before = meter.gaugeBuilder("leakwatch.gc.heap.before").ofLongs().setUnit("By")
                 .setDescription("Heap used before the last collection of this collector and action.")
-                .buildWithCallback(m -> heapBefore.forEach((attributes, value) -> m.record(value, attributes))));
-        instruments.add(meter.gaugeBuilder("leakwatch.gc.heap.after").ofLongs().setUnit("By")
+                .buildObserver();
+        ObservableLongMeasurement after = meter.gaugeBuilder("leakwatch.gc.heap.after").ofLongs().setUnit("By")
                 .setDescription("Heap used after the last collection of this collector and action.")
-                .buildWithCallback(m -> heapAfter.forEach((attributes, value) -> m.record(value, attributes))));
-        instruments.add(meter.gaugeBuilder("leakwatch.gc.old_gen.after").ofLongs().setUnit("By")
+                .buildObserver();
+        ObservableLongMeasurement old = meter.gaugeBuilder("leakwatch.gc.old_gen.after").ofLongs().setUnit("By")
                 .setDescription("Old generation used after the last collection that reclaimed it.")
-                .buildWithCallback(m -> oldGenAfter.forEach((attributes, value) -> m.record(value, attributes))));
-        instruments.add(meter.counterBuilder("leakwatch.gc.reclaiming.count").setUnit("{collection}")
+                .buildObserver();
+        ObservableLongMeasurement count = meter.counterBuilder("leakwatch.gc.reclaiming.count").setUnit("{collection}")
                 .setDescription("Collections that reclaimed the old generation (full, mixed, old or whole-heap cycles).")
-                .buildWithCallback(m -> reclaiming.forEach((attributes, count) -> m.record(count.get(), attributes))));
+                .buildObserver();
+        ObservableLongMeasurement mode = meter.gaugeBuilder("leakwatch.collector.gc.notifications").ofLongs()
+                .setUnit("1")
+                .setDescription("1 while every collection is observed through GC notifications, 0 while the"
+                        + " collectors are polled at each collection tick (GC rate above the notification budget).")
+                .buildObserver();
+        // One callback for all of them: the tick that may poll the collectors runs before any value is read.
+        instruments.add(meter.batchCallback(() -> {
+            try {
+                tick(System.nanoTime());
+                heapBefore.forEach((attributes, value) -> before.record(value, attributes));
+                heapAfter.forEach((attributes, value) -> after.record(value, attributes));
+                oldGenAfter.forEach((attributes, value) -> old.record(value, attributes));
+                reclaiming.forEach((attributes, value) -> count.record(value.get(), attributes));
+                if (!polled.isEmpty()) {
+                    mode.record(isListening() ? 1 : 0);
+                }
+            } catch (Throwable ignored) {
+                // a failed read costs this tick's GC points, never the export
+            }
+        }, before, after, old, count, mode));
+    }
+
+    synchronized boolean isListening() {
+        return listening;
+    }
+
+    /**
+     * One collection tick: reads every collector's counters, records what happened since the last tick when
+     * not listening, and switches mode when the budget says so. Runs on the collection thread.
+     */
+    synchronized void tick(long nowNanos) {
+        if (closed || polled.isEmpty()) {
+            return;
+        }
+        double seconds = (nowNanos - lastTickNanos) / 1e9;
+        lastTickNanos = nowNanos;
+        long collections = readCounters(!listening);
+        boolean next = budget.listen(listening, collections, seconds);
+        if (next != listening) {
+            setListening(next);
+            // After a switch the counters are the new baseline: the collections between the read above and
+            // the switch were observed (by the listener that has just left) or are lost (by the one just
+            // joined), never counted twice.
+            readCounters(false);
+        }
+    }
+
+    /** Collections of every collector since the last read; with {@code record}, records them as polled. */
+    private long readCounters(boolean record) {
+        long total = 0;
+        for (PolledCollector c : polled) {
+            long count = c.bean.getCollectionCount();
+            long time = c.bean.getCollectionTime();
+            if (count < 0) {
+                continue; // a collector that does not count
+            }
+            long collections = Math.max(0, count - c.count);
+            long millis = Math.max(0, time - c.timeMillis);
+            c.count = count;
+            c.timeMillis = Math.max(time, 0);
+            total += collections;
+            if (record && collections > 0) {
+                recordPolled(c, collections, millis);
+            }
+        }
+        return total;
+    }
+
+    /** Most collections one tick records into the histogram one by one; beyond it the count is what is lost. */
+    private static final long MAX_RECORDED_PER_TICK = 100_000;
+
+    private void recordPolled(PolledCollector c, long collections, long millis) {
+        String gcName = c.bean.getName();
+        String gcAction = lastAction.getOrDefault(gcName, defaultAction(gcName));
+        Attributes attributes = attributesOf(gcName, gcAction);
+        DoubleHistogram histogram = duration;
+        if (histogram != null) {
+            double mean = millis / 1000.0 / collections;
+            for (long i = Math.min(collections, MAX_RECORDED_PER_TICK); i > 0; i--) {
+                histogram.record(mean, attributes);
+            }
+        }
+        if (!(c.bean instanceof com.sun.management.GarbageCollectorMXBean bean)) {
+            return;
+        }
+        GcInfo last = bean.getLastGcInfo();
+        if (last == null || last.getId() == c.lastGcId) {
+            return;
+        }
+        c.lastGcId = last.getId();
+        boolean reclaimed = update(gcName, gcAction, usedIn(last.getMemoryUsageBeforeGc()),
+                usedIn(last.getMemoryUsageAfterGc()));
+        long reclaimingCollections = GcCollectors.roleOf(gcName, gcAction) == GcCollectors.Role.RECLAIMS
+                ? collections : reclaimed ? 1 : 0;
+        if (reclaimingCollections > 0) {
+            reclaiming.computeIfAbsent(Attributes.of(GC_NAME, gcName), k -> new AtomicLong())
+                    .addAndGet(reclaimingCollections);
+        }
+    }
+
+    /** The action HotSpot reports for a collector never heard from: its full collections are "major". */
+    private static String defaultAction(String gcName) {
+        return GcCollectors.roleOf(gcName, "") == GcCollectors.Role.RECLAIMS ? GcCollectors.MAJOR_ACTION
+                : "end of minor GC";
+    }
+
+    private void setListening(boolean listen) {
+        for (NotificationEmitter emitter : emitters) {
+            try {
+                if (listen) {
+                    emitter.addNotificationListener(this, null, null);
+                } else {
+                    emitter.removeNotificationListener(this);
+                }
+            } catch (Throwable e) {
+                // a listener already gone, or a bean refusing listeners: the others still switch
+                AgentLog.log(Level.FINE, "GC listener switch failed on one collector: " + e);
+            }
+        }
+        listening = listen;
     }
 
     @Override
@@ -191,14 +356,27 @@ public final class GcHeapAfterCollection implements NotificationListener, AutoCl
         if (gcName == null || gcAction == null) {
             return;
         }
-        Attributes attributes = attributesOf(gcName, gcAction);
+        if (!gcAction.equals(lastAction.get(gcName))) {
+            lastAction.put(gcName, gcAction);
+        }
         DoubleHistogram histogram = duration;
         if (durationMillis >= 0 && histogram != null) {
-            histogram.record(durationMillis / 1000.0, attributes);
+            histogram.record(durationMillis / 1000.0, attributesOf(gcName, gcAction));
         }
+        if (update(gcName, gcAction, before, after)) {
+            reclaiming.computeIfAbsent(Attributes.of(GC_NAME, gcName), k -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    /**
+     * Sets the heap gauges from one collection's usage, and the old-generation one when it reclaimed the old
+     * generation, which it returns.
+     */
+    private boolean update(String gcName, String gcAction, ToLongFunction<String> before, ToLongFunction<String> after) {
         if (before == null || after == null || GcCollectors.roleOf(gcName, gcAction) == GcCollectors.Role.PAUSE) {
-            return;
+            return false;
         }
+        Attributes attributes = attributesOf(gcName, gcAction);
         long heapUsedBefore = used(before, heapPools);
         long heapUsedAfter = used(after, heapPools);
         if (heapUsedBefore >= 0) {
@@ -210,8 +388,9 @@ public final class GcHeapAfterCollection implements NotificationListener, AutoCl
         long oldAfter = used(after, oldGenPools);
         if (GcCollectors.reclaimsOldGen(gcName, gcAction, generationalHeap, used(before, oldGenPools), oldAfter) && oldAfter >= 0) {
             oldGenAfter.put(attributes, oldAfter);
-            reclaiming.computeIfAbsent(Attributes.of(GC_NAME, gcName), k -> new AtomicLong()).incrementAndGet();
+            return true;
         }
+        return false;
     }
 
     private Attributes attributesOf(String gcName, String gcAction) {
@@ -239,12 +418,8 @@ public final class GcHeapAfterCollection implements NotificationListener, AutoCl
             return;
         }
         closed = true;
-        for (NotificationEmitter emitter : emitters) {
-            try {
-                emitter.removeNotificationListener(this);
-            } catch (Throwable ignored) {
-                // already gone; removing the rest matters more
-            }
+        if (listening) {
+            setListening(false);
         }
         for (AutoCloseable instrument : instruments) {
             try {

@@ -1,5 +1,6 @@
 package io.leakwatch.collector.metrics;
 
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.instrumentation.runtimetelemetry.internal.JmxRuntimeMetricsFactory;
 import java.util.ArrayList;
@@ -37,6 +38,11 @@ public final class JvmMetrics implements AutoCloseable {
     }
 
     public static JvmMetrics register(MeterProvider meterProvider) {
+        return register(meterProvider, GcNotificationBudget.DEFAULT_MAX_PER_SECOND);
+    }
+
+    /** With {@code gcNotificationsPerSecond}: see {@link GcHeapAfterCollection#registerObservers(Meter, double)}. */
+    public static JvmMetrics register(MeterProvider meterProvider, double gcNotificationsPerSecond) {
         List<AutoCloseable> registrations = new ArrayList<>();
         // Buffer pools and file descriptors are "experimental" in the semantic conventions; LeakWatch needs them.
         // The factory is what RuntimeTelemetry.builder().build() calls for JMX; called directly, it takes a filter.
@@ -44,7 +50,7 @@ public final class JvmMetrics implements AutoCloseable {
                 meterProvider.get(RUNTIME_SCOPE)));
         registrations.addAll(ProcessMemory.registerObservers(meterProvider.get(SCOPE)));
         registrations.addAll(ThreadTotals.registerObservers(meterProvider.get(SCOPE)));
-        registrations.addAll(GcHeapAfterCollection.registerObservers(meterProvider.get(SCOPE)));
+        registrations.addAll(GcHeapAfterCollection.registerObservers(meterProvider.get(SCOPE), gcNotificationsPerSecond));
         return new JvmMetrics(registrations);
     }
 

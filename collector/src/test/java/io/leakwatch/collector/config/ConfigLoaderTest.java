@@ -26,7 +26,19 @@ class ConfigLoaderTest {
         assertThat(config.kafkaTopic()).isEqualTo("leakwatch.metrics");
         assertThat(config.serviceName()).isEqualTo("unknown_service:java");
         assertThat(config.instanceId()).isEqualTo(InstanceId.ofThisProcess()).matches("[0-9a-f-]{36}");
+        assertThat(config.gcNotificationsPerSecond()).isEqualTo(5);
         assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void gcNotificationBudgetIsReadAndBoundedWithZeroMeaningAlwaysPolled() {
+        assertThat(load(Map.of("gc.notifications.max.rate", "0"), Map.of(), Map.of()).gcNotificationsPerSecond()).isZero();
+        assertThat(load(Map.of(), Map.of(), Map.of("LEAKWATCH_GC_NOTIFICATIONS_MAX_RATE", "20")).gcNotificationsPerSecond())
+                .isEqualTo(20);
+        assertThat(warnings).isEmpty();
+        assertThat(load(Map.of("gc.notifications.max.rate", "1001"), Map.of(), Map.of()).gcNotificationsPerSecond())
+                .isEqualTo(CollectorConfig.DEFAULT_GC_NOTIFICATIONS_PER_SECOND);
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("gc.notifications.max.rate").contains("1001"));
     }
 
     @Test

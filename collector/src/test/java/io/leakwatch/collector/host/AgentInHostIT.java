@@ -82,6 +82,36 @@ class AgentInHostIT {
                     .allSatisfy(p -> assertThat(gcNameOf(p)).isNotIn("PS Scavenge", "Copy"));
             assertThat(exported.points("jvm.thread.peak")).allSatisfy(p -> assertThat(p.getAsInt()).isPositive());
             assertThat(exported.points("jvm.thread.started")).allSatisfy(p -> assertThat(p.getAsInt()).isPositive());
+            // 1 while listening, 0 while polled: this host's young collections may pass 5 a second with a small heap
+            assertThat(exported.points("leakwatch.collector.gc.notifications")).isNotEmpty()
+                    .allSatisfy(p -> assertThat(p.getAsInt()).isBetween(0L, 1L));
+        }
+    }
+
+    /** With notifications off (as in a GC storm), the same GC signals come from polling the collectors. */
+    @Test
+    void polledCollectorsExportTheSameGcSignals() throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            HostJvm.Result host = HostJvm.run("17", "-XX:+UseG1GC",
+                    "otlp.endpoint=" + receiver.endpoint() + ",interval=1s,gc.notifications.max.rate=0", Map.of(), 3500);
+
+            assertThat(host.exitCode()).as(host.stderr()).isZero();
+            ExportedMetrics exported = new ExportedMetrics(receiver.received().stream().map(OtlpReceiver.Received::request).toList());
+            assertThat(exported.points("leakwatch.collector.gc.notifications")).isNotEmpty()
+                    .allSatisfy(p -> assertThat(p.getAsInt()).isZero());
+            assertThat(exported.named("jvm.gc.duration").stream().flatMap(m -> m.getHistogram().getDataPointsList().stream())
+                    .map(p -> ExportedMetrics.attributes(p.getAttributesList()).get("jvm.gc.name")))
+                    .contains("G1 Young Generation", "G1 Old Generation");
+            assertThat(exported.points("leakwatch.gc.old_gen.after")).anySatisfy(p -> {
+                assertThat(gcNameOf(p)).isEqualTo("G1 Old Generation");
+                assertThat(ExportedMetrics.attributes(p.getAttributesList())).containsEntry("jvm.gc.action", "end of major GC");
+                assertThat(p.getAsInt()).isPositive();
+            });
+            assertThat(exported.points("leakwatch.gc.reclaiming.count"))
+                    .anySatisfy(p -> {
+                        assertThat(gcNameOf(p)).isEqualTo("G1 Old Generation");
+                        assertThat(p.getAsInt()).isPositive();
+                    });
         }
     }
 

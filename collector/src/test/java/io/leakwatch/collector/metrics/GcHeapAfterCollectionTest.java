@@ -8,6 +8,9 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.util.Collection;
@@ -58,6 +61,75 @@ class GcHeapAfterCollectionTest {
             System.gc();
             assertThat(reader.collectAllMetrics()).noneMatch(m -> m.getName().startsWith("leakwatch.gc."));
         }
+    }
+
+    @Test
+    void polledCollectorsGiveTheSameSignalsWithExactCounts() throws Exception {
+        InMemoryMetricReader reader = InMemoryMetricReader.create();
+        try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build()) {
+            long countedBefore = collectionsSoFar();
+            List<AutoCloseable> registrations = GcHeapAfterCollection.registerObservers(provider.get("test"), 0);
+
+            System.gc();
+            System.gc();
+            Collection<MetricData> metrics = reader.collectAllMetrics();
+            long countedAfter = collectionsSoFar();
+
+            // nothing listens: everything below comes from the tick's reading of the collectors
+            assertThat(points(metrics, "leakwatch.collector.gc.notifications")).singleElement()
+                    .satisfies(p -> assertThat(p.getValue()).isZero());
+            List<HistogramPointData> durations = durations(metrics);
+            long recorded = durations.stream().mapToLong(HistogramPointData::getCount).sum();
+            assertThat(recorded).as("every collection counted once").isBetween(2L, countedAfter - countedBefore);
+            assertThat(durations).allSatisfy(p -> assertThat(p.getAttributes().get(GcHeapAfterCollection.GC_ACTION)).isNotBlank());
+            assertThat(points(metrics, "leakwatch.gc.heap.after")).isNotEmpty();
+            assertThat(points(metrics, "leakwatch.gc.old_gen.after")).isNotEmpty();
+            assertThat(points(metrics, "leakwatch.gc.reclaiming.count").stream().mapToLong(LongPointData::getValue).sum())
+                    .as("both full collections reclaimed the old generation").isGreaterThanOrEqualTo(2);
+
+            // a tick with no new collection records nothing more (cumulative counts stay put)
+            long again = durations(reader.collectAllMetrics()).stream().mapToLong(HistogramPointData::getCount).sum();
+            assertThat(again).isBetween(recorded, recorded + (collectionsSoFar() - countedAfter));
+            for (AutoCloseable registration : registrations) {
+                registration.close();
+            }
+        }
+    }
+
+    @Test
+    void aGcStormSwitchesToPollingAndACalmTickBackToListening() throws Exception {
+        InMemoryMetricReader reader = InMemoryMetricReader.create();
+        try (SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build()) {
+            List<AutoCloseable> registrations = GcHeapAfterCollection.registerObservers(provider.get("test"), 1);
+            GcHeapAfterCollection gc = (GcHeapAfterCollection) registrations.getFirst();
+            assertThat(gc.isListening()).isTrue();
+
+            for (int i = 0; i < 5; i++) {
+                System.gc(); // five collections within a tick far shorter than five seconds
+            }
+            reader.collectAllMetrics();
+            assertThat(gc.isListening()).isFalse();
+
+            // the next tick that sees no collection (rate 0, under half the budget) listens again
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Collection<MetricData> metrics = reader.collectAllMetrics();
+                assertThat(points(metrics, "leakwatch.collector.gc.notifications")).singleElement()
+                        .satisfies(p -> assertThat(p.getValue()).isOne());
+            });
+            assertThat(gc.isListening()).isTrue();
+            gc.close();
+            assertThat(gc.isListening()).isFalse();
+        }
+    }
+
+    private static long collectionsSoFar() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount).filter(c -> c > 0).sum();
+    }
+
+    private static List<HistogramPointData> durations(Collection<MetricData> metrics) {
+        return metrics.stream().filter(m -> m.getName().equals("jvm.gc.duration"))
+                .flatMap(m -> m.getHistogramData().getPoints().stream()).toList();
     }
 
     @Test
