@@ -60,7 +60,9 @@ import java.util.function.ToDoubleFunction;
  * leave the agent's start (class loading, and the JIT compiling it) out: that is a one-off, not a running cost.
  * Options, with defaults: {@code rounds=4 warmup=20 seconds=15 threads=1 interval=10s variants=off,defaults,aggressive
  * aggressive.interval=15s aggressive.duration=10s heap=512m gc=G1 agent=collector/target/leakwatch-agent.jar
- * compare=} (none). To measure the defaults including one real leak recording, give runs longer than the
+ * compare= work=0} (none). {@code work} is CPU work per request besides its allocations (see
+ * {@link AllocationWorkload}): 0 is the stress case; {@code work=20000} is service-like (a few collections a
+ * second), where per-collection costs weigh as they do in production. To measure the defaults including one real leak recording, give runs longer than the
  * recording period, e.g. {@code rounds=2 warmup=590 seconds=120 variants=defaults} (about 45 min).
  */
 public final class AgentOverheadBench {
@@ -82,6 +84,10 @@ public final class AgentOverheadBench {
 
         double allocatedPerOp() {
             return (double) get("allocatedBytes") / get("ops");
+        }
+
+        double measuredSeconds() {
+            return measuredMinutes() * 60;
         }
 
         double measuredMinutes() {
@@ -116,6 +122,7 @@ public final class AgentOverheadBench {
         options.put("gc", "G1");
         options.put("agent", "collector/target/leakwatch-agent.jar");
         options.put("compare", "");
+        options.put("work", "0");
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (eq <= 0 || !options.containsKey(arg.substring(0, eq))) {
@@ -160,10 +167,11 @@ public final class AgentOverheadBench {
 
         long perRun = Long.parseLong(options.get("warmup")) + Long.parseLong(options.get("seconds")) + 1;
         System.out.printf(Locale.ROOT, "agent overhead: %d rounds x %d JVMs x (%s s warm-up + %s s measured), about"
-                        + " %.1f min; %s workload thread(s), export interval %s, -Xmx%s -XX:+Use%sGC, %d cores%n",
+                        + " %.1f min; %s workload thread(s) with work=%s per request, export interval %s, -Xmx%s -XX:+Use%sGC,"
+                + " %d cores%n",
                 rounds, variants.size(), options.get("warmup"), options.get("seconds"),
-                rounds * variants.size() * perRun / 60.0, options.get("threads"), options.get("interval"),
-                options.get("heap"), options.get("gc"), Runtime.getRuntime().availableProcessors());
+                rounds * variants.size() * perRun / 60.0, options.get("threads"), options.get("work"),
+                options.get("interval"), options.get("heap"), options.get("gc"), Runtime.getRuntime().availableProcessors());
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         variants.keySet().forEach(name -> samples.put(name, new ArrayList<>()));
         for (int round = 0; round < rounds; round++) {
@@ -205,7 +213,7 @@ public final class AgentOverheadBench {
             command.add("-javaagent:" + variant.jar().toAbsolutePath() + "=" + variant.agentArgs());
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), AllocationWorkload.class.getName(),
-                options.get("threads"), options.get("warmup"), options.get("seconds")));
+                options.get("threads"), options.get("warmup"), options.get("seconds"), options.get("work")));
         long started = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -294,8 +302,10 @@ public final class AgentOverheadBench {
                     median(list, s -> s.get("agentThreads")), median(list, s -> s.get("maxStallNanos")) / 1e6,
                     median(list, s -> s.shippedBytes() / (s.seconds() / 60)) / 1024);
         }
-        System.out.printf(Locale.ROOT, "%-20s max stall %.0f ms%n", BASELINE,
-                median(baseline, s -> s.get("maxStallNanos")) / 1e6);
+        System.out.printf(Locale.ROOT, "%-20s max stall %.0f ms; workload: %.0f MB/s allocated, %.1f collections/s%n",
+                BASELINE, median(baseline, s -> s.get("maxStallNanos")) / 1e6,
+                median(baseline, s -> s.get("allocatedBytes") / 1e6 / s.measuredSeconds()),
+                median(baseline, s -> s.get("collections") / s.measuredSeconds()));
 
         for (String prefix : List.of("", "before:")) {
             Double between = directMedian.get(prefix + "defaults");

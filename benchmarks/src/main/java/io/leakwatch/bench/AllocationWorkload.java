@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  * thread that runs GC listeners, the workload), read from {@code /proc/self/task} so the JVM's internal
  * threads count too; the bytes the agent's threads allocated; the longest stall a 10 ms ticker saw (a
  * safepoint pause such as JFR's path-to-GC-roots search shows there); and the heap left after a full GC.
- * Args: {@code threads warmupSeconds measureSeconds}.
+ * Args: {@code threads warmupSeconds measureSeconds [work]}: {@code work} is the CPU work per request
+ * besides its allocations (iterations of a hash over the request body; 0, the default, is the stress case
+ * where a request is nothing but allocation; about 20,000 gives a service-like ~100–200 MB/s per thread).
  */
 public final class AllocationWorkload {
     /** Linux's USER_HZ; {@code /proc} times are in these ticks. */
@@ -42,6 +44,7 @@ public final class AllocationWorkload {
         int threads = Integer.parseInt(args[0]);
         long warmupNanos = Long.parseLong(args[1]) * 1_000_000_000L;
         long measureNanos = Long.parseLong(args[2]) * 1_000_000_000L;
+        int work = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         LongAdder ops = new LongAdder();
         long[] allocatedAtStart = new long[threads];
         long[] allocatedAtEnd = new long[threads];
@@ -70,7 +73,7 @@ public final class AllocationWorkload {
                         cpuAtEnd[index] = threadBean.getCurrentThreadCpuTime();
                         return;
                     }
-                    sink += serveRequest(now);
+                    sink += serveRequest(now, work);
                     if (measuring) {
                         ops.increment();
                     }
@@ -87,6 +90,7 @@ public final class AllocationWorkload {
         Map<String, Long> groupsBefore = cpuByThreadGroup();
         long agentAllocatedBefore = agentAllocatedBytes(threadBean);
         Map<Long, Long> agentCpuBefore = agentCpuNanos(threadBean);
+        long collectionsBefore = collections();
         measuringStalls = true;
         for (Thread worker : workers) {
             worker.join();
@@ -96,6 +100,7 @@ public final class AllocationWorkload {
         Map<String, Long> groupsAfter = cpuByThreadGroup();
         long agentAllocatedAfter = agentAllocatedBytes(threadBean);
         Map<Long, Long> agentCpuAfter = agentCpuNanos(threadBean);
+        long collectionsInWindow = collections() - collectionsBefore;
 
         long allocated = 0;
         long workloadCpu = 0;
@@ -117,9 +122,9 @@ public final class AllocationWorkload {
         long agentThreads = Thread.getAllStackTraces().keySet().stream().filter(t -> isAgentThread(t.getName())).count();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                 "RESULT ops=%d cpuNanos=%d allocatedBytes=%d heapAfterGc=%d agentThreads=%d agentAllocatedBytes=%d"
-                        + " maxStallNanos=%d",
+                        + " maxStallNanos=%d collections=%d",
                 ops.sum(), cpuAfter - cpuBefore, allocated, heapAfterGc, agentThreads,
-                Math.max(0, agentAllocatedAfter - agentAllocatedBefore), maxStallNanos));
+                Math.max(0, agentAllocatedAfter - agentAllocatedBefore), maxStallNanos, collectionsInWindow));
         for (Map.Entry<String, Long> e : groupsAfter.entrySet()) {
             long delta = e.getValue() - groupsBefore.getOrDefault(e.getKey(), 0L);
             line.append(" cpu.").append(e.getKey()).append('=').append(Math.max(0, delta));
@@ -219,7 +224,16 @@ public final class AllocationWorkload {
         return sum;
     }
 
-    private static long serveRequest(long seed) {
+    /** Garbage collections so far, all collectors. */
+    private static long collections() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionCount());
+        }
+        return sum;
+    }
+
+    private static long serveRequest(long seed, int work) {
         Map<String, Object> request = new HashMap<>();
         for (int i = 0; i < 16; i++) {
             request.put("header-" + i, "value-" + (seed + i));
@@ -227,6 +241,11 @@ public final class AllocationWorkload {
         byte[] body = new byte[2048];
         body[(int) (seed & 2047)] = 1;
         request.put("body", body);
+        long hash = seed;
+        for (int i = 0; i < work; i++) {
+            hash = hash * 31 + body[i & 2047] + i; // a dependent chain: neither vectorised nor removed
+        }
+        request.put("hash", hash);
         StringBuilder response = new StringBuilder();
         for (Map.Entry<String, Object> entry : request.entrySet()) {
             response.append(entry.getKey()).append('=').append(entry.getValue()).append(';');
