@@ -50,6 +50,12 @@ import java.util.TreeSet;
  * <p>Cost notes (10,000 instances, 105 of them reduced over 6 h): the reduction never aggregates the
  * attributes Map (that alone cost more than the rest of it); it tells pools and collectors apart by attribute
  * set hash, whose meaning is read once per set and remembered; and the lag window runs on the counters only.
+ * The second stage of a ranking takes the instances' identities from the screen just before it over the same
+ * window rather than reading the instances table again. Measured and kept out: computing the versions'
+ * first minutes inside the reduction (a {@code minMap} per row cost more than the separate scan of
+ * {@link #VERSIONS}); other result formats (no change in engine time). Note that {@code instance IN}
+ * skips few granules here: the rollup's key puts service, metric and version before instance, and a
+ * (service, metric, version) block is only a few granules long, so the batch reads most of the window.
  * A key-prefix filter on (service, version, instance) was measured and dropped: the instance filter already
  * skips the same granules through PREWHERE, and the tuple set was slower to evaluate.
  */
@@ -74,9 +80,28 @@ public final class ClickHouseSignalQueries implements SignalQueries {
               AND (empty({instances:Array(String)}) OR instance IN {instances:Array(String)})
             """;
 
-    /** Metrics whose previous bucket {@link #SIGNALS} reads (GC time and collection evidence). */
+    /**
+     * Metrics whose previous bucket {@link #SIGNALS} reads (GC time and collection evidence): minimum, maximum and
+     * last value.
+     */
     private static final List<String> LAGGED = List.of("jvm.gc.duration", "jvm.memory.used_after_last_gc",
             "leakwatch.gc.reclaiming.count");
+    /** Metrics of which {@link #SIGNALS} reads only the per-bucket minimum. */
+    private static final List<String> FLOORS = List.of("jvm.memory.used", "jvm.class.count", "jvm.buffer.memory.used",
+            "jvm.file_descriptor.count");
+    /** Metrics of which {@link #SIGNALS} reads only the last value. */
+    private static final List<String> LASTS = List.of("jvm.memory.limit", "jvm.memory.committed", "jvm.thread.count",
+            "process.memory.usage", "jvm.file_descriptor.limit");
+
+    static {
+        // each metric the reduction reads in exactly one of its scans
+        List<String> split = new ArrayList<>(LAGGED);
+        split.addAll(FLOORS);
+        split.addAll(LASTS);
+        if (split.size() != METRICS.size() || !new java.util.HashSet<>(split).equals(new java.util.HashSet<>(METRICS))) {
+            throw new AssertionError("LAGGED, FLOORS and LASTS must split METRICS");
+        }
+    }
 
     /** Metrics whose series are told apart by their attributes (heap pools, old pools, Metaspace, major GC). */
     private static final List<String> ATTRIBUTED = List.of("jvm.memory.used", "jvm.memory.used_after_last_gc",
@@ -87,28 +112,39 @@ public final class ClickHouseSignalQueries implements SignalQueries {
                  arrayMap(x -> toUInt64(x), {oldsets:Array(String)}) AS old_sets,
                  arrayMap(x -> toUInt64(x), {metaspace:Array(String)}) AS metaspace_sets,
                  arrayMap(x -> toUInt64(x), {majorgc:Array(String)}) AS major_gc_sets,
-            base AS (
-                SELECT instance, metric, attr_hash,
-                       toStartOfInterval(minute, toIntervalSecond({step:UInt32})) AS bucket,
-                       min(min_value) AS lo, max(max_value) AS hi, argMaxMerge(last_value) AS lst
-                FROM metric_points_1m
-                WHERE metric IN {metrics:Array(String)} AND
-            """ + WINDOW_FILTER + """
-                GROUP BY instance, metric, attr_hash, bucket
-            ),
-            -- only the counters read their previous bucket: the window's sort is kept off the other series
+            -- One scan per kind of metric, each reading only the columns its metrics need: the rollup is sorted by
+            -- metric before instance, so each reads its own metrics' granules, and the last-value states (costly to
+            -- read) are left unread for the floors. Only the counters read their previous bucket: the window's
+            -- sort is kept off the other series.
             lagged AS (
                 SELECT instance, metric, attr_hash, bucket, lo, hi, lst,
                        lagInFrame(lst, 1, lst) OVER w AS prev_lst,
                        lagInFrame(bucket, 1, bucket) OVER w AS prev_bucket
-                FROM base
-                WHERE metric IN {lagged:Array(String)}
+                FROM (SELECT instance, metric, attr_hash,
+                             toStartOfInterval(minute, toIntervalSecond({step:UInt32})) AS bucket,
+                             min(min_value) AS lo, max(max_value) AS hi, argMaxMerge(last_value) AS lst
+                      FROM metric_points_1m
+                      WHERE metric IN {lagged:Array(String)} AND
+            """ + WINDOW_FILTER + """
+                      GROUP BY instance, metric, attr_hash, bucket)
                 WINDOW w AS (PARTITION BY instance, metric, attr_hash ORDER BY bucket
                              ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
                 UNION ALL
-                SELECT instance, metric, attr_hash, bucket, lo, hi, lst, lst AS prev_lst, bucket AS prev_bucket
-                FROM base
-                WHERE metric NOT IN {lagged:Array(String)}
+                SELECT instance, metric, attr_hash,
+                       toStartOfInterval(minute, toIntervalSecond({step:UInt32})) AS bucket,
+                       min(min_value) AS lo, lo AS hi, 0. AS lst, lst AS prev_lst, bucket AS prev_bucket
+                FROM metric_points_1m
+                WHERE metric IN {floors:Array(String)} AND
+            """ + WINDOW_FILTER + """
+                GROUP BY instance, metric, attr_hash, bucket
+                UNION ALL
+                SELECT instance, metric, attr_hash,
+                       toStartOfInterval(minute, toIntervalSecond({step:UInt32})) AS bucket,
+                       0. AS lo, 0. AS hi, argMaxMerge(last_value) AS lst, lst AS prev_lst, bucket AS prev_bucket
+                FROM metric_points_1m
+                WHERE metric IN {lasts:Array(String)} AND
+            """ + WINDOW_FILTER + """
+                GROUP BY instance, metric, attr_hash, bucket
             ),
             per_bucket AS (
                 SELECT instance, bucket,
@@ -209,39 +245,36 @@ public final class ClickHouseSignalQueries implements SignalQueries {
      * fewer than 3 buckets or no variation count 0), and a bit mask of the {@link ReducedSignal}s it has
      * (ordinal bits: 0 heap floor, 1 after GC, 2 metaspace, 3 classes, 4 threads, 5 direct, 6 native, 7 fds).
      *
-     * <p>One aggregation per series, not one per (series, bucket) first: the table is nearly always merged,
-     * so the per-bucket GROUP BY grouped millions of rows into as many groups, about half of the screen's cost
-     * at 10,000 instances. Each series' (bucket, floor) pairs are sorted instead; a bucket still held by two
-     * unmerged parts appears twice, lowest floor first, and only that first one is kept. The regression then
-     * adds in bucket order, so the growth is also the same from one run to the next (it was the same only to
-     * the last bits). Measured and dropped: {@code minMap} per series (slower than the two GROUP BYs) and
-     * {@code optimize_aggregation_in_order} on the bucket prefix (twice as slow).
+     * <p>One aggregation per series over the table read {@code FINAL}, so that a bucket still held by two
+     * unmerged parts counts once with its lowest floor (the table is nearly always merged, and FINAL then costs
+     * little). Replaced, at less than half the engine time (10,000 instances): each series' (bucket, floor)
+     * pairs gathered in an array, sorted and deduplicated, then regressed (the arrays were most of the cost);
+     * before that a per-(series, bucket) GROUP BY, about twice as slow again. The aggregate adds in no fixed
+     * order, so the growth is rounded to 9 decimals (a share of the mean: far below any threshold) to come out
+     * the same from one run to the next. Also measured and dropped: {@code minMap} per series and
+     * {@code optimize_aggregation_in_order} on the bucket prefix.
      */
     private static final String SCREEN = """
             SELECT instance,
-                   max(if(n >= 3 AND hi > lo, fit.1 * {hours:Float64} / greatest(abs(mean), 1), 0)) AS growth,
+                   max(if(n >= 3 AND hi > lo, round(fit.1 * {hours:Float64} / greatest(abs(mean), 1), 9), 0)) AS growth,
                    groupBitOr(multiIf(metric = 'jvm.memory.used', 1 + 4, metric = 'jvm.memory.used_after_last_gc', 2,
                                       metric = 'jvm.class.count', 8, metric = 'jvm.thread.count', 16,
                                       metric = 'jvm.buffer.memory.used', 32, metric = 'process.memory.usage', 64,
                                       metric = 'jvm.file_descriptor.count', 128, 0)) AS present
-            FROM (SELECT instance, metric, length(f) AS n,
-                         arrayReduce('simpleLinearRegression', arrayMap(p -> (p.1 - intDiv({from:Int64}, 1000)) / 3600.0, d), f) AS fit,
-                         arrayAvg(f) AS mean, arrayMin(f) AS lo, arrayMax(f) AS hi
-                  FROM (SELECT instance, metric, d, arrayMap(p -> p.2, d) AS f
-                        -- sorted by bucket, then floor: a bucket's first pair is its lowest floor
-                        FROM (SELECT instance, metric,
-                                     arraySort(groupArray((toUInt32(bucket), floor))) AS ps,
-                                     arrayFilter((p, prev) -> p.1 != prev.1, ps,
-                                                 arrayPushFront(arrayPopBack(ps), (toUInt32(0), 0.))) AS d
-                              FROM signal_floors_15m
-                              WHERE bucket >= toStartOfFifteenMinutes(toDateTime(intDiv({from:Int64} + 899999, 1000), 'UTC'))
-                                AND bucket + toIntervalMinute(15) <= toDateTime(intDiv({to:Int64}, 1000), 'UTC')
-                                AND ({service:String} = '' OR service = {service:String})
-                              GROUP BY instance, metric, attr_hash)))
+            FROM (SELECT instance, metric, count() AS n,
+                         simpleLinearRegression((toUInt32(bucket) - intDiv({from:Int64}, 1000)) / 3600.0, floor) AS fit,
+                         avg(floor) AS mean, min(floor) AS lo, max(floor) AS hi
+                  -- FINAL: a bucket still held by two unmerged parts counts once, with its lowest floor
+                  FROM signal_floors_15m FINAL
+                  WHERE bucket >= toStartOfFifteenMinutes(toDateTime(intDiv({from:Int64} + 899999, 1000), 'UTC'))
+                    AND bucket + toIntervalMinute(15) <= toDateTime(intDiv({to:Int64}, 1000), 'UTC')
+                    AND ({service:String} = '' OR service = {service:String})
+                  GROUP BY instance, metric, attr_hash)
             GROUP BY instance
             ORDER BY instance
             LIMIT {limit:UInt32}
             """;
+
 
     private static final String INSTANCES = """
             SELECT instance, argMaxMerge(service) AS service, argMaxMerge(version) AS version,
@@ -277,6 +310,12 @@ public final class ClickHouseSignalQueries implements SignalQueries {
     private static final List<String> SET_PARAMS = List.of("heap", "oldsets", "metaspace", "majorgc");
 
     private final ClickHouseEngine engine;
+    /** The instances table as the latest {@link #screen} read it; see {@link #screenedIdentities}. */
+    private volatile ScreenedIdentities lastScreen;
+
+    /** What {@link #INSTANCES} returned to a screen over [fromMs, toMs), by instance id, whatever the environment. */
+    private record ScreenedIdentities(long fromMs, long toMs, Map<String, JsonNode> byInstance) {
+    }
     /** Attribute set hash (decimal) to its {@link #SET_KINDS} flags; hashes never change meaning. */
     private final Map<String, Integer> attributeSets = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -328,11 +367,14 @@ public final class ClickHouseSignalQueries implements SignalQueries {
         scope.put("from", fromMillis);
         scope.put("to", toMillis);
         Map<String, JsonNode> identity = new HashMap<>();
+        Map<String, JsonNode> seen = new HashMap<>();
         for (JsonNode n : rows(INSTANCES, scope)) {
+            seen.put(n.path("instance").asText(), n);
             if (environment == null || environment.equals(n.path("environment").asText())) {
                 identity.put(n.path("instance").asText(), n);
             }
         }
+        lastScreen = new ScreenedIdentities(fromMillis, toMillis, Map.copyOf(seen));
         Map<String, Object> params = new HashMap<>(scope);
         params.put("hours", (toMillis - fromMillis) / 3_600_000.0);
         params.put("limit", MAX_INSTANCES);
@@ -411,9 +453,12 @@ public final class ClickHouseSignalQueries implements SignalQueries {
         scope.put("from", fromMillis);
         scope.put("to", toMillis);
 
-        Map<String, JsonNode> identity = new HashMap<>();
-        for (JsonNode n : rows(INSTANCES, scope)) {
-            identity.put(n.path("instance").asText(), n);
+        Map<String, JsonNode> identity = screenedIdentities(service, instance, instances, fromMillis, toMillis);
+        if (identity == null) {
+            identity = new HashMap<>();
+            for (JsonNode n : rows(INSTANCES, scope)) {
+                identity.put(n.path("instance").asText(), n);
+            }
         }
         Map<String, List<Long>> changes = new HashMap<>();
         java.util.Set<String> hashes = new java.util.LinkedHashSet<>();
@@ -432,8 +477,9 @@ public final class ClickHouseSignalQueries implements SignalQueries {
         Map<String, Object> params = new HashMap<>(scope);
         params.putAll(attributeSets(scope, hashes));
         params.put("lagged", LAGGED);
+        params.put("floors", FLOORS);
+        params.put("lasts", LASTS);
         params.put("step", stepSeconds);
-        params.put("metrics", METRICS);
         params.put("limit", Math.max(0, Math.min(limit, MAX_INSTANCES)));
         List<InstanceSignals> out = new ArrayList<>();
         for (JsonNode n : rows(SIGNALS, params)) {
@@ -462,6 +508,28 @@ public final class ClickHouseSignalQueries implements SignalQueries {
                     who.path("first_ms").asLong(), who.path("last_ms").asLong(), series, heapMax,
                     Arrays.stream(reclaimed).boxed().toList(), changes.getOrDefault(id, List.of()),
                     who.path("environment").asText()));
+        }
+        return out;
+    }
+
+    /**
+     * The identities of {@code instances} as the latest screen over the very same window read them, or null
+     * when that screen did not see them all (or the call is not for a list of instances): the second stage of a
+     * ranking then skips its own read of the instances table, a fixed cost of every ranking. Same rows as
+     * reading them again, but for an instance whose identity changed in between (a deploy within the
+     * ranking's own milliseconds), whose version the ranking then takes from its screen.
+     */
+    private Map<String, JsonNode> screenedIdentities(String service, String instance, List<String> instances,
+                                                     long fromMillis, long toMillis) {
+        ScreenedIdentities screened = lastScreen;
+        if (screened == null || service != null || instance != null || instances.isEmpty()
+                || screened.fromMs() != fromMillis || screened.toMs() != toMillis
+                || !screened.byInstance().keySet().containsAll(instances)) {
+            return null;
+        }
+        Map<String, JsonNode> out = new HashMap<>();
+        for (String id : instances) {
+            out.put(id, screened.byInstance().get(id));
         }
         return out;
     }

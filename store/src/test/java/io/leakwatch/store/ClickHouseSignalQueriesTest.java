@@ -181,6 +181,29 @@ class ClickHouseSignalQueriesTest {
     }
 
     @Test
+    void afterAScreenTheBatchTakesTheScreensIdentitiesAndGivesTheSameInstances() {
+        List<String> ids = List.of("cart-1", "healthy", "leaky");
+        List<InstanceSignals> unscreened = new ClickHouseSignalQueries(store.engine()).signals(ids, START, END, 60_000L);
+        ClickHouseSignalQueries screening = new ClickHouseSignalQueries(store.engine());
+        assertThat(screening.screen(null, null, START, END)).extracting(SignalQueries.Screened::instance).containsAll(ids);
+
+        List<InstanceSignals> afterScreen = screening.signals(ids, START, END, 60_000L);
+
+        assertThat(afterScreen).extracting(InstanceSignals::instance).containsExactlyElementsOf(ids);
+        for (int i = 0; i < ids.size(); i++) {
+            InstanceSignals a = afterScreen.get(i);
+            InstanceSignals b = unscreened.get(i);
+            assertThat(List.of(a.service(), a.version(), a.environment(), a.firstSeenMs(), a.lastSeenMs(),
+                    a.versionChangesMs(), a.series().keySet()))
+                    .isEqualTo(List.of(b.service(), b.version(), b.environment(), b.firstSeenMs(), b.lastSeenMs(),
+                            b.versionChangesMs(), b.series().keySet()));
+        }
+        // another window: the screen's identities are not used, the instances table is read again
+        assertThat(screening.signals(List.of("cart-1"), START + 60_000L, END, 60_000L))
+                .extracting(InstanceSignals::version).containsExactly("2.1");
+    }
+
+    @Test
     void theEnvironmentIsCarriedAndFilters() {
         // a day earlier, so that the other tests' ranges do not see it
         long from = START - 24 * 3_600_000L;
