@@ -28,8 +28,79 @@ public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limi
         }
     }
 
+    /** Records of one Kafka partition per insert at most ({@link KafkaConfig#batchMaxRecords()}). */
+    public static final String ENV_KAFKA_BATCH_MAX_RECORDS = "LEAKWATCH_KAFKA_BATCH_MAX_RECORDS";
+    /** Longest wait of a partition's oldest buffered record ({@link KafkaConfig#batchMaxDelay()}), e.g. {@code 500ms}. */
+    public static final String ENV_KAFKA_BATCH_MAX_DELAY = "LEAKWATCH_KAFKA_BATCH_MAX_DELAY";
+    /** Rows of concurrent OTLP/HTTP requests per insert at most ({@link HttpConfig#batchMaxRows()}). */
+    public static final String ENV_OTLP_BATCH_MAX_ROWS = "LEAKWATCH_OTLP_BATCH_MAX_ROWS";
+    /** Longest wait of the oldest OTLP/HTTP request for its insert ({@link HttpConfig#batchMaxDelay()}), e.g. {@code 200ms}. */
+    public static final String ENV_OTLP_BATCH_MAX_DELAY = "LEAKWATCH_OTLP_BATCH_MAX_DELAY";
+    /** OTLP/HTTP rows waiting or being inserted at most; beyond, 429 ({@link HttpConfig#maxPendingRows()}). */
+    public static final String ENV_OTLP_MAX_PENDING_ROWS = "LEAKWATCH_OTLP_MAX_PENDING_ROWS";
+
     public static IngestConfig defaults() {
         return new IngestConfig(HttpConfig.defaults(), KafkaConfig.disabled(), DecodeLimits.defaults());
+    }
+
+    /**
+     * This config with the batching settings found in {@code env} ({@code ENV_*} keys; a blank or missing key keeps
+     * the current value). Durations are a whole number with {@code ms}, {@code s} or {@code m}. A bad value is
+     * refused with an {@link IllegalArgumentException} that names the key: ingest then does not start, rather
+     * than run with batching nobody asked for.
+     */
+    public IngestConfig withEnv(Map<String, String> env) {
+        int kafkaRecords = integer(env, ENV_KAFKA_BATCH_MAX_RECORDS, kafka.batchMaxRecords());
+        Duration kafkaDelay = duration(env, ENV_KAFKA_BATCH_MAX_DELAY, kafka.batchMaxDelay());
+        int httpRows = integer(env, ENV_OTLP_BATCH_MAX_ROWS, http.batchMaxRows());
+        Duration httpDelay = duration(env, ENV_OTLP_BATCH_MAX_DELAY, http.batchMaxDelay());
+        int httpPending = integer(env, ENV_OTLP_MAX_PENDING_ROWS, http.maxPendingRows());
+        KafkaConfig k;
+        try {
+            k = kafka.withBatching(kafkaRecords, kafkaDelay);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ENV_KAFKA_BATCH_MAX_RECORDS + " / " + ENV_KAFKA_BATCH_MAX_DELAY + ": "
+                    + e.getMessage(), e);
+        }
+        HttpConfig h;
+        try {
+            h = http.withBatching(httpRows, httpDelay, httpPending);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ENV_OTLP_BATCH_MAX_ROWS + " / " + ENV_OTLP_BATCH_MAX_DELAY + " / "
+                    + ENV_OTLP_MAX_PENDING_ROWS + ": " + e.getMessage(), e);
+        }
+        return new IngestConfig(h, k, limits);
+    }
+
+    private static int integer(Map<String, String> env, String key, int current) {
+        String v = env.get(key);
+        if (v == null || v.isBlank()) {
+            return current;
+        }
+        try {
+            return Integer.parseInt(v.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, was '" + v + "'");
+        }
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+    private static Duration duration(Map<String, String> env, String key, Duration current) {
+        String v = env.get(key);
+        if (v == null || v.isBlank()) {
+            return current;
+        }
+        java.util.regex.Matcher m = DURATION.matcher(v.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(key + " must be a duration such as 500ms, 2s or 1m, was '" + v + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+        };
     }
 
     public IngestConfig withHttp(HttpConfig http) {
@@ -164,8 +235,14 @@ public record IngestConfig(HttpConfig http, KafkaConfig kafka, DecodeLimits limi
         public static final String DEFAULT_METRICS_TOPIC = "leakwatch.metrics";
         public static final String DEFAULT_DLQ_TOPIC = "leakwatch.dlq";
         public static final String DEFAULT_GROUP_ID = "leakwatch-ingest";
-        /** About 66k rows of collector exports (33 points each) per insert. */
-        public static final int DEFAULT_BATCH_MAX_RECORDS = 2_000;
+        /**
+         * About 132k rows of collector exports (33 points each) per insert. Only a backlog fills a batch (live
+         * traffic is cut by {@link #DEFAULT_BATCH_MAX_DELAY}), and there a partition's batch then spans more than
+         * one export of each JVM, which the per-minute rollup folds, and the store makes half as many parts to
+         * merge. {@code InsertCostBench}: 132k rows spanning two exports cost the engine about 40% less CPU per row
+         * than the same rows in two inserts; {@code FleetIngestBench}: 12 to 20% less CPU per ingested row.
+         */
+        public static final int DEFAULT_BATCH_MAX_RECORDS = 4_000;
         public static final Duration DEFAULT_BATCH_MAX_DELAY = Duration.ofMillis(500);
 
         /** Client properties the consumer sets itself: at-least-once without duplicates depends on them. */

@@ -36,6 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   the partition, as last seen by the client (no extra broker round trip);</li>
  *   <li>{@code dlq.records} — records sent to the dead-letter topic;</li>
  *   <li>{@code points.rejected} — OTLP data points refused (partial success);</li>
+ *   <li>{@code requests.throttled} — OTLP/HTTP requests answered 429 because the write batcher had too many
+ *   rows waiting (or was shutting down): the sender retries later, so a steady count means ingest is saturated;</li>
  *   <li>{@code store.retries} — inserts retried after a retryable store error;</li>
  *   <li>{@code jfr.snapshots} — JFR snapshots, attribute {@code outcome} = stored / rejected.</li>
  * </ul>
@@ -85,6 +87,7 @@ public final class IngestTelemetry {
     private final LongCounter deadLetters;
     private final LongCounter pointsRejected;
     private final LongCounter storeRetries;
+    private final LongCounter requestsThrottled;
     private final LongCounter jfrSnapshots;
     private final ObservableLongGauge lagGauge;
     /** Last lag seen per partition, with its attributes; written by consumer threads, read at collection. */
@@ -110,6 +113,8 @@ public final class IngestTelemetry {
                 .setDescription("OTLP data points refused (partial success)").build();
         storeRetries = meter.counterBuilder(PREFIX + "store.retries").setUnit("{insert}")
                 .setDescription("Inserts retried after a retryable store error").build();
+        requestsThrottled = meter.counterBuilder(PREFIX + "requests.throttled").setUnit("{request}")
+                .setDescription("OTLP/HTTP requests refused with 429: too many rows waiting to be stored").build();
         jfrSnapshots = meter.counterBuilder(PREFIX + "jfr.snapshots").setUnit("{snapshot}")
                 .setDescription("JFR snapshots stored or rejected").build();
         lagGauge = meter.gaugeBuilder(PREFIX + "consumer.lag").ofLongs().setUnit("{record}")
@@ -159,6 +164,11 @@ public final class IngestTelemetry {
 
     public void storeRetry(Source source) {
         storeRetries.add(1, source.attributes);
+    }
+
+    /** One request refused with 429 by the write batcher (back-pressure, not an error of the sender). */
+    public void requestThrottled(Source source) {
+        requestsThrottled.add(1, source.attributes);
     }
 
     public void jfrSnapshots(Source source, long n, boolean stored) {

@@ -261,6 +261,7 @@ public final class OtlpHttpReceiver {
                     error(ctx, 413, type, RpcStatus.RESOURCE_EXHAUSTED, e.getMessage());
             case PayloadRejectedException e -> error(ctx, 400, type, RpcStatus.INVALID_ARGUMENT, e.getMessage());
             case HttpWriteBatcher.OverloadedException e -> {
+                telemetry.requestThrottled(IngestTelemetry.Source.HTTP_METRICS);
                 ctx.response().putHeader("Retry-After", Long.toString(config.retryAfter().toSeconds()));
                 error(ctx, 429, type, RpcStatus.RESOURCE_EXHAUSTED, e.getMessage());
             }

@@ -25,6 +25,40 @@ class IngestConfigTest {
     }
 
     @Test
+    void batchingSettingsComeFromTheEnvironment() {
+        IngestConfig base = IngestConfig.defaults().withKafka(IngestConfig.KafkaConfig.of("b:9092"));
+        IngestConfig config = base.withEnv(Map.of(
+                IngestConfig.ENV_KAFKA_BATCH_MAX_RECORDS, "8000",
+                IngestConfig.ENV_KAFKA_BATCH_MAX_DELAY, "2s",
+                IngestConfig.ENV_OTLP_BATCH_MAX_ROWS, "50_000",
+                IngestConfig.ENV_OTLP_BATCH_MAX_DELAY, "50ms",
+                IngestConfig.ENV_OTLP_MAX_PENDING_ROWS, "250000"));
+
+        assertThat(config.kafka().batchMaxRecords()).isEqualTo(8000);
+        assertThat(config.kafka().batchMaxDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.kafka().bootstrapServers()).isEqualTo("b:9092");
+        assertThat(config.http().batchMaxRows()).isEqualTo(50_000);
+        assertThat(config.http().batchMaxDelay()).isEqualTo(Duration.ofMillis(50));
+        assertThat(config.http().maxPendingRows()).isEqualTo(250_000);
+        assertThat(base.withEnv(Map.of(IngestConfig.ENV_KAFKA_BATCH_MAX_RECORDS, " "))).isEqualTo(base);
+        assertThat(base.withEnv(Map.of(IngestConfig.ENV_KAFKA_BATCH_MAX_DELAY, "1m")).kafka().batchMaxDelay())
+                .isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void badBatchingSettingsInTheEnvironmentNameTheirKey() {
+        IngestConfig base = IngestConfig.defaults();
+        assertThatThrownBy(() -> base.withEnv(Map.of(IngestConfig.ENV_KAFKA_BATCH_MAX_RECORDS, "lots")))
+                .hasMessageContaining("LEAKWATCH_KAFKA_BATCH_MAX_RECORDS");
+        assertThatThrownBy(() -> base.withEnv(Map.of(IngestConfig.ENV_KAFKA_BATCH_MAX_RECORDS, "0")))
+                .hasMessageContaining("LEAKWATCH_KAFKA_BATCH_MAX_RECORDS");
+        assertThatThrownBy(() -> base.withEnv(Map.of(IngestConfig.ENV_OTLP_BATCH_MAX_DELAY, "soon")))
+                .hasMessageContaining("LEAKWATCH_OTLP_BATCH_MAX_DELAY");
+        assertThatThrownBy(() -> base.withEnv(Map.of(IngestConfig.ENV_OTLP_BATCH_MAX_ROWS, "200000")))
+                .hasMessageContaining("LEAKWATCH_OTLP_MAX_PENDING_ROWS").hasMessageContaining("maxPendingRows");
+    }
+
+    @Test
     void refusesSettingsThatWouldBreakTheDeliveryGuaranteeOrMakeNoSense() {
         IngestConfig.KafkaConfig kafka = IngestConfig.KafkaConfig.of("b:9092");
 

@@ -1,5 +1,6 @@
 package io.leakwatch.ingest;
 
+import io.leakwatch.store.MetricWriter;
 import io.leakwatch.testing.KafkaBroker;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.proto.metrics.v1.Gauge;
@@ -25,6 +26,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static io.leakwatch.ingest.OtlpFixtures.T0_NANOS;
@@ -142,6 +144,52 @@ class IngestTelemetryTest {
         assertThat(sizes.getCount()).isBetween(2L, 11L);
         assertThat(histogram(metrics, "insert.duration", KAFKA.toBuilder().put(IngestTelemetry.OUTCOME, "error").build())
                 .orElseThrow().getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void requestsRefusedWith429ByTheBatcherAreCounted() throws Exception {
+        CountDownLatch inserting = new CountDownLatch(1);
+        CountDownLatch mayInsert = new CountDownLatch(1);
+        MetricWriter gated = (rows, token) -> {
+            inserting.countDown();
+            try {
+                mayInsert.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Vertx vertx = Vertx.vertx();
+        // Room for one request's 3 rows: while they are being inserted, every further request is refused.
+        OtlpHttpReceiver receiver = new OtlpHttpReceiver(vertx, IngestConfig.HttpConfig.defaults()
+                .withListen("127.0.0.1", 0).withBatching(3, Duration.ZERO, 3),
+                new OtlpMetricsDecoder(DecodeLimits.defaults()), gated, () -> true, telemetry);
+        try {
+            int port = receiver.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            HttpClient http = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + port + "/v1/metrics");
+            java.util.function.Function<String, HttpRequest> post = instance -> HttpRequest.newBuilder(uri)
+                    .header("Content-Type", "application/x-protobuf")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(OtlpFixtures.heapAfterGc(instance, 3, 1).toByteArray()))
+                    .build();
+            var first = http.sendAsync(post.apply("t-1"), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(inserting.await(30, TimeUnit.SECONDS)).isTrue();
+            for (String instance : List.of("t-2", "t-3")) {
+                assertThat(http.send(post.apply(instance), HttpResponse.BodyHandlers.ofByteArray()).statusCode())
+                        .isEqualTo(429);
+            }
+            mayInsert.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        } finally {
+            mayInsert.countDown();
+            receiver.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        Collection<MetricData> metrics = reader.collectAllMetrics();
+        assertThat(sum(metrics, "requests.throttled", HTTP)).isEqualTo(2);
+        assertThat(metric(metrics, "requests.throttled").orElseThrow()).hasUnit("{request}");
+        assertThat(sum(metrics, "records", HTTP)).isEqualTo(3);
+        assertThat(sum(metrics, "rows", HTTP)).isEqualTo(3);
     }
 
     @Test

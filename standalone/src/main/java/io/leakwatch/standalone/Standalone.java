@@ -108,6 +108,7 @@ final class Standalone implements AutoCloseable {
                             .withTopics(config.kafkaTopic(),
                                     IngestConfig.KafkaConfig.DEFAULT_DLQ_TOPIC, config.kafkaGroupId()));
                 }
+                ingestConfig = ingestConfig.withEnv(env); // batching settings, a bad value named and refused
                 selfTelemetry = SelfTelemetry.exportingTo(selfMetricsEndpoint(config));
                 ingest = Ingest.start(vertx, ingestConfig, store.writer(), storeReady::get,
                                 store.jfrWriter()::write, null, IngestTelemetry.create(selfTelemetry.provider()))
