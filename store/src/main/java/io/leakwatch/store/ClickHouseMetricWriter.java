@@ -70,9 +70,10 @@ public final class ClickHouseMetricWriter implements MetricWriter {
      * RowBinary bytes of the rows, columns in {@link Schema#POINT_COLUMNS} order. Written by hand rather than
      * with client-v2's {@code RowBinaryFormatWriter}: that writer boxes every value and looks each column up
      * by name, about 10 µs a row, which alone capped ingest near 100k rows/s; this loop is a fraction of it.
-     * {@code ClickHouseMetricWriterEncodingTest} checks that both produce the same bytes.
+     * {@code ClickHouseMetricWriterEncodingTest} checks that both produce the same bytes. Public for the insert
+     * cost benchmark, which feeds the same bytes to variants of the table.
      */
-    static byte[] encode(List<MetricRow> rows) {
+    public static byte[] encode(List<MetricRow> rows) {
         RowBinaryBuffer out = new RowBinaryBuffer(rows.size() * 320);
         try {
             for (MetricRow r : rows) {

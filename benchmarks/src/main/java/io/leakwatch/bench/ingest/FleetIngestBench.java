@@ -52,8 +52,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * ./mvnw -B -q -pl benchmarks -am install -DskipTests
  * ./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=/tmp/bench-cp.txt
  * java --enable-native-access=ALL-UNNAMED -Xmx3g -cp benchmarks/target/classes:$(cat /tmp/bench-cp.txt) \
- *     io.leakwatch.bench.ingest.FleetIngestBench [instances=10000] [ticks=12] [seconds=20] [latencySeconds=30] [partitions=4]
+ *     io.leakwatch.bench.ingest.FleetIngestBench [instances=10000] [ticks=12] [seconds=20] [latencySeconds=30] [partitions=4] \
+ *     [batchRecords=KafkaConfig.DEFAULT_BATCH_MAX_RECORDS]
  * </pre>
+ * {@code batchRecords} is the ingest's records per partition batch; the raw insert uses batches of as many
+ * collector exports' rows, so both sides insert the same amount at a time.
  */
 public final class FleetIngestBench {
     private FleetIngestBench() {
@@ -65,17 +68,19 @@ public final class FleetIngestBench {
         int seconds = arg(args, 2, 20);
         int latencySeconds = arg(args, 3, 30);
         int partitions = arg(args, 4, 4);
+        int batchRecords = arg(args, 5, IngestConfig.KafkaConfig.DEFAULT_BATCH_MAX_RECORDS);
         SyntheticFleet fleet = new SyntheticFleet(instances);
         Path dataDir = Files.createTempDirectory("leakwatch-fleet-bench-");
-        System.out.printf("fleet: %,d JVMs x %d points every 10 s = %,d points/s nominal; store at %s%n",
-                instances, SyntheticFleet.POINTS_PER_EXPORT, instances * SyntheticFleet.POINTS_PER_EXPORT / 10, dataDir);
+        System.out.printf("fleet: %,d JVMs x %d points every 10 s = %,d points/s nominal; batches of %,d records;"
+                + " store at %s%n", instances, SyntheticFleet.POINTS_PER_EXPORT,
+                instances * SyntheticFleet.POINTS_PER_EXPORT / 10, batchRecords, dataDir);
         KafkaBroker broker = KafkaBroker.shared();
         try (Store store = Store.open(StoreConfig.embedded(dataDir, ChdbLibrary.locate()))) {
-            double[] raw = raw(store, fleet, seconds);
+            double[] raw = raw(store, fleet, seconds, batchRecords);
             truncate(store);
-            double[] ingest = ingest(store, broker, fleet, ticks, partitions);
+            double[] ingest = ingest(store, broker, fleet, ticks, partitions, batchRecords);
             truncate(store);
-            long[] lag = latency(store, broker, fleet, latencySeconds, partitions);
+            long[] lag = latency(store, broker, fleet, latencySeconds, partitions, batchRecords);
             System.out.println();
             System.out.printf("raw insert (store.writer(), 1 thread)     %,12.0f points/s  %,12.0f per CPU-second%n",
                     raw[0], raw[1]);
@@ -92,14 +97,14 @@ public final class FleetIngestBench {
     }
 
     /** {rows/s, rows per CPU-second} of the fleet's rows inserted straight through the writer. */
-    private static double[] raw(Store store, SyntheticFleet fleet, int seconds) {
+    private static double[] raw(Store store, SyntheticFleet fleet, int seconds, int batchRecords) {
         OtlpMetricsDecoder decoder = new OtlpMetricsDecoder(DecodeLimits.defaults());
         long tick0 = System.currentTimeMillis() - 3_600_000L;
         List<MetricRow> rows = new ArrayList<>(fleet.instances() * SyntheticFleet.POINTS_PER_EXPORT);
         for (int i = 0; i < fleet.instances(); i++) {
             rows.addAll(decoder.decodeProtobuf(fleet.export(i, 0, fleet.exportTimeMillis(i, tick0)).toByteArray()).rows());
         }
-        int batchRows = IngestBatchSize.ROWS;
+        int batchRows = batchRecords * SyntheticFleet.POINTS_PER_EXPORT;
         List<List<MetricRow>> batches = new ArrayList<>();
         for (int from = 0; from < rows.size(); from += batchRows) {
             batches.add(rows.subList(from, Math.min(rows.size(), from + batchRows)));
@@ -124,8 +129,8 @@ public final class FleetIngestBench {
     }
 
     /** {rows/s from the first insert, rows/s from consumer start} for a backlog of {@code ticks} fleet ticks. */
-    private static double[] ingest(Store store, KafkaBroker broker, SyntheticFleet fleet, int ticks, int partitions)
-            throws Exception {
+    private static double[] ingest(Store store, KafkaBroker broker, SyntheticFleet fleet, int ticks, int partitions,
+                                   int batchRecords) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String topic = "fleet-" + id;
         broker.createTopic(topic, partitions);
@@ -151,7 +156,7 @@ public final class FleetIngestBench {
         AtomicLong firstInsert = new AtomicLong();
         long cpu0 = processCpuNanos();
         long start = System.nanoTime();
-        try (KafkaMetricsConsumer consumer = KafkaMetricsConsumer.start(config(broker, topic),
+        try (KafkaMetricsConsumer consumer = KafkaMetricsConsumer.start(config(broker, topic, batchRecords),
                 new OtlpMetricsDecoder(DecodeLimits.defaults()), (rows, token) -> {
                     firstInsert.compareAndSet(0, System.nanoTime());
                     store.writer().write(rows, token);
@@ -179,15 +184,15 @@ public final class FleetIngestBench {
     }
 
     /** {p50, p95, max, probes} of the freshness lag in ms while the fleet is produced at its nominal rate. */
-    private static long[] latency(Store store, KafkaBroker broker, SyntheticFleet fleet, int seconds, int partitions)
-            throws Exception {
+    private static long[] latency(Store store, KafkaBroker broker, SyntheticFleet fleet, int seconds, int partitions,
+                                  int batchRecords) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String topic = "fleet-live-" + id;
         broker.createTopic(topic, partitions);
         broker.createTopic(topic + "-dlq", 1);
         List<Long> lags = Collections.synchronizedList(new ArrayList<>());
         long begin = System.currentTimeMillis();
-        try (KafkaMetricsConsumer consumer = KafkaMetricsConsumer.start(config(broker, topic),
+        try (KafkaMetricsConsumer consumer = KafkaMetricsConsumer.start(config(broker, topic, batchRecords),
                 new OtlpMetricsDecoder(DecodeLimits.defaults()), store.writer());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker))) {
             while (!consumer.assigned()) {
@@ -232,8 +237,9 @@ public final class FleetIngestBench {
                 sorted.size()};
     }
 
-    private static IngestConfig.KafkaConfig config(KafkaBroker broker, String topic) {
-        return IngestConfig.KafkaConfig.of(broker.bootstrapServers()).withTopics(topic, topic + "-dlq", topic);
+    private static IngestConfig.KafkaConfig config(KafkaBroker broker, String topic, int batchRecords) {
+        IngestConfig.KafkaConfig c = IngestConfig.KafkaConfig.of(broker.bootstrapServers()).withTopics(topic, topic + "-dlq", topic);
+        return c.withBatching(batchRecords, c.batchMaxDelay());
     }
 
     private static Map<String, Object> producerProps(KafkaBroker broker) {
@@ -276,10 +282,5 @@ public final class FleetIngestBench {
 
     private static int arg(String[] args, int i, int dflt) {
         return args.length > i ? Integer.parseInt(args[i]) : dflt;
-    }
-
-    /** Rows per raw insert: what one full ingest batch carries with the default batchMaxRecords. */
-    private static final class IngestBatchSize {
-        static final int ROWS = IngestConfig.KafkaConfig.DEFAULT_BATCH_MAX_RECORDS * SyntheticFleet.POINTS_PER_EXPORT;
     }
 }

@@ -24,9 +24,9 @@ import java.util.List;
  * classes, buffers, CPU time, RSS and open file descriptors; {@value #POINTS_PER_EXPORT} points per export.
  * Each JVM's value and phase inside the tick differ, so every point is distinct.
  */
-final class SyntheticFleet {
-    static final long TICK_MILLIS = 10_000;
-    static final int POINTS_PER_EXPORT = 33;
+public final class SyntheticFleet {
+    public static final long TICK_MILLIS = 10_000;
+    public static final int POINTS_PER_EXPORT = 33;
 
     private static final String[] HEAP = {"G1 Eden Space", "G1 Survivor Space", "G1 Old Gen"};
     private static final String[] NON_HEAP = {"Metaspace", "CodeCache", "Compressed Class Space"};
@@ -37,7 +37,7 @@ final class SyntheticFleet {
     private final List<KeyValue[]> heapAttrs = new ArrayList<>();
     private final List<KeyValue[]> nonHeapAttrs = new ArrayList<>();
 
-    SyntheticFleet(int instances) {
+    public SyntheticFleet(int instances) {
         this.instances = instances;
         this.resources = new ArrayList<>(instances);
         for (int i = 0; i < instances; i++) {
@@ -58,21 +58,21 @@ final class SyntheticFleet {
         }
     }
 
-    int instances() {
+    public int instances() {
         return instances;
     }
 
-    static String instanceId(int i) {
+    public static String instanceId(int i) {
         return "jvm-" + i;
     }
 
     /** The time JVM {@code i} stamps its export of the tick starting at {@code tickStartMillis}. */
-    long exportTimeMillis(int i, long tickStartMillis) {
+    public long exportTimeMillis(int i, long tickStartMillis) {
         return tickStartMillis + i * TICK_MILLIS / instances;
     }
 
     /** JVM {@code i}'s export for tick number {@code tick}, stamped {@code timeMillis}. */
-    ExportMetricsServiceRequest export(int i, long tick, long timeMillis) {
+    public ExportMetricsServiceRequest export(int i, long tick, long timeMillis) {
         long t = timeMillis * 1_000_000L;
         long start = t - (tick + 1) * TICK_MILLIS * 1_000_000L;
         long v = 1_000_000L * (1 + i % 97) + tick * 4096;
