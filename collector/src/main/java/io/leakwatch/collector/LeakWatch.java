@@ -138,7 +138,8 @@ public final class LeakWatch implements AutoCloseable {
      */
     private static LeakRecorder startLeakRecordings(CollectorConfig config, SdkMeterProvider meterProvider,
             ExecutorService httpThread) {
-        JfrFeatures features = JfrFeatures.probe(config.jfr().enabled());
+        // Not JFR's event types: reading them starts JFR, which the first recording does anyway (jfr.interval later).
+        JfrFeatures features = JfrFeatures.available(config.jfr().enabled());
         LeakRecorder recorder = null;
         try {
             if (features.on(JfrFeatures.LEAK_RECORDINGS)) {

@@ -17,13 +17,16 @@ import java.util.concurrent.Executor;
 public final class HttpJfrSender implements JfrSender {
     static final String CONTENT_TYPE = "application/vnd.leakwatch.jfr-envelope";
 
-    private final HttpClient client;
+    private final Executor executor;
+    private HttpClient client; // guarded by this; built at the first send (see the constructor)
     private final URI endpoint;
     private final Map<String, String> headers;
     private final Duration timeout;
 
     public HttpJfrSender(URI endpoint, Map<String, String> headers, Duration timeout, Executor executor) {
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).executor(executor).build();
+        // Not built here: an HttpClient starts its selector thread at once, and the first recording is
+        // jfr.interval away; until then the host would carry one more idle thread for every collection to scan.
+        this.executor = executor;
         this.endpoint = endpoint;
         this.headers = Map.copyOf(headers);
         this.timeout = timeout;
@@ -35,7 +38,7 @@ public final class HttpJfrSender implements JfrSender {
                 .header("Content-Type", CONTENT_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
         headers.forEach(request::header);
-        HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response = client().send(request.build(), HttpResponse.BodyHandlers.discarding());
         int status = response.statusCode();
         if (status / 100 == 2) {
             return;
@@ -45,6 +48,13 @@ public final class HttpJfrSender implements JfrSender {
             throw new java.io.IOException(message);
         }
         throw new RejectedException(message);
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().connectTimeout(timeout).executor(executor).build();
+        }
+        return client;
     }
 
     static boolean retryable(int status) {

@@ -8,11 +8,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which JFR features this JVM can give, decided once at start: the leak recordings need JFR itself
- * ({@code jdk.jfr} module present, {@code FlightRecorder.isAvailable()}) and the {@code jdk.OldObjectSample}
- * event; allocation sites need {@code jdk.ObjectAllocationSample} (JDK 16+); GC summaries need
- * {@code jdk.GarbageCollection} and {@code jdk.GCHeapSummary}. A feature that is off carries the reason,
- * exported as the {@code leakwatch.collector.feature} gauge. Never throws.
+ * Which JFR features this JVM can give: the leak recordings need JFR itself ({@code jdk.jfr} module present,
+ * {@code FlightRecorder.isAvailable()}) and the {@code jdk.OldObjectSample} event; allocation sites need
+ * {@code jdk.ObjectAllocationSample} (JDK 16+); GC summaries need {@code jdk.GarbageCollection} and
+ * {@code jdk.GCHeapSummary}. A feature that is off carries the reason, exported as the
+ * {@code leakwatch.collector.feature} gauge. Never throws.
+ *
+ * <p>Two steps, so that JFR is not started before it is needed: {@link #available(boolean)}, at the collector's
+ * start, asks only whether JFR is there (which does not start it) and, if so, expects every event a JDK 17+
+ * JFR has ({@link #confirmed()} false); {@link #probe(boolean)}, at the first leak recording, which starts JFR
+ * anyway, reads the event types JFR actually has.
  */
 public final class JfrFeatures {
     public static final String LEAK_RECORDINGS = "jfr.leak_recordings";
@@ -28,26 +33,52 @@ public final class JfrFeatures {
     }
 
     private final Map<String, State> states;
+    private final boolean confirmed;
 
-    private JfrFeatures(Map<String, State> states) {
+    private JfrFeatures(Map<String, State> states, boolean confirmed) {
         this.states = Collections.unmodifiableMap(states);
+        this.confirmed = confirmed;
     }
 
-    /** Probes this JVM. {@code enabled=false} reports every feature off by configuration. */
-    public static JfrFeatures probe(boolean enabled) {
+    /**
+     * Whether JFR is there, without starting it: every feature off with the reason when it is not (or
+     * {@code enabled=false}), else every feature on as expected, to be {@linkplain #probe confirmed} at the first
+     * recording. Initialising JFR (its recorder, threads and event metadata) is left to that recording.
+     */
+    public static JfrFeatures available(boolean enabled) {
         if (!enabled) {
             return allOff("disabled by configuration (jfr.enabled=false)");
         }
-        Set<String> events = new HashSet<>();
         try {
             if (!jdk.jfr.FlightRecorder.isAvailable()) {
                 return allOff("JFR is not available in this JVM");
             }
+        } catch (Throwable e) {
+            // NoClassDefFoundError without the jdk.jfr module
+            return allOff("JFR is not available: " + e.getClass().getSimpleName());
+        }
+        Set<String> expected = new HashSet<>(GC_EVENTS);
+        expected.add(OLD_OBJECT);
+        expected.add(ALLOCATION);
+        return of(expected, false);
+    }
+
+    /**
+     * Probes this JVM's event types, which starts JFR. {@code enabled=false} reports every feature off by
+     * configuration, without touching JFR.
+     */
+    public static JfrFeatures probe(boolean enabled) {
+        JfrFeatures available = available(enabled);
+        if (!available.on(LEAK_RECORDINGS)) {
+            return available;
+        }
+        Set<String> events = new HashSet<>();
+        try {
             for (jdk.jfr.EventType type : jdk.jfr.FlightRecorder.getFlightRecorder().getEventTypes()) {
                 events.add(type.getName());
             }
         } catch (Throwable e) {
-            // NoClassDefFoundError without the jdk.jfr module, IllegalStateException/SecurityException otherwise
+            // IllegalStateException when JFR cannot start, SecurityException
             return allOff("JFR is not available: " + e.getClass().getSimpleName());
         }
         return of(events);
@@ -55,6 +86,10 @@ public final class JfrFeatures {
 
     /** The features given the event types a JVM has; for tests. */
     static JfrFeatures of(Set<String> events) {
+        return of(events, true);
+    }
+
+    private static JfrFeatures of(Set<String> events, boolean confirmed) {
         Map<String, State> s = new LinkedHashMap<>();
         boolean oldObjects = events.contains(OLD_OBJECT);
         s.put(LEAK_RECORDINGS, oldObjects ? new State(true, "") : new State(false, "event " + OLD_OBJECT + " is missing"));
@@ -63,7 +98,7 @@ public final class JfrFeatures {
         String missingGc = GC_EVENTS.stream().filter(e -> !events.contains(e)).findFirst().orElse(null);
         s.put(GC_SUMMARIES, !oldObjects ? new State(false, "leak recordings are off")
                 : missingGc == null ? new State(true, "") : new State(false, "event " + missingGc + " is missing"));
-        return new JfrFeatures(s);
+        return new JfrFeatures(s, confirmed);
     }
 
     /** Every feature off for {@code reason}. */
@@ -72,11 +107,16 @@ public final class JfrFeatures {
         s.put(LEAK_RECORDINGS, new State(false, reason));
         s.put(ALLOCATION_SAMPLES, new State(false, reason));
         s.put(GC_SUMMARIES, new State(false, reason));
-        return new JfrFeatures(s);
+        return new JfrFeatures(s, true);
     }
 
     public Map<String, State> states() {
         return states;
+    }
+
+    /** False while the events are only expected (JFR not yet started), true once read or when all is off. */
+    public boolean confirmed() {
+        return confirmed;
     }
 
     public boolean on(String feature) {

@@ -6,6 +6,7 @@ import io.opentelemetry.api.metrics.Meter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The JFR side of the collector's own health, exported with the JVM's metrics:
@@ -14,7 +15,8 @@ import java.util.Map;
  * {@code leakwatch.collector.jfr.exported} and {@code leakwatch.collector.jfr.dropped} (attribute
  * {@code reason}: {@code oversize}, {@code failed} when it could not be made, {@code queue_full} when the delivery
  * queue dropped it while the destination was unreachable, {@code rejected} when the destination refused it) and
- * {@code leakwatch.collector.jfr.retries}. Attribute sets are built once.
+ * {@code leakwatch.collector.jfr.retries}. Attribute sets are built once (the feature gauge's again when the first
+ * leak recording has confirmed the features).
  */
 public final class JfrSelfMetrics {
     private static final AttributeKey<String> FEATURE = AttributeKey.stringKey("feature");
@@ -27,18 +29,19 @@ public final class JfrSelfMetrics {
 
     private JfrSelfMetrics() {}
 
-    /** @param recorder the running recorder, or null when leak recordings are off */
+    /**
+     * @param features the features at the start
+     * @param recorder the running recorder, whose features replace {@code features} once its first recording has
+     *     confirmed them; null when leak recordings are off
+     */
     public static List<AutoCloseable> registerObservers(Meter meter, JfrFeatures features, LeakRecorder recorder) {
-        List<Map.Entry<Attributes, Long>> states = new ArrayList<>();
-        features.states().forEach((feature, s) -> states.add(Map.entry(
-                s.on() ? Attributes.of(FEATURE, feature, STATE, "on")
-                        : Attributes.of(FEATURE, feature, STATE, "off", REASON, s.reason()),
-                s.on() ? 1L : 0L)));
+        Supplier<JfrFeatures> current = recorder == null ? () -> features : recorder::features;
+        FeaturePoints points = new FeaturePoints();
         List<AutoCloseable> out = new ArrayList<>();
         out.add(meter.gaugeBuilder("leakwatch.collector.feature").ofLongs()
                 .setDescription("Collector features: 1 when on, 0 when off (with the reason).")
                 .setUnit("1")
-                .buildWithCallback(m -> states.forEach(e -> m.record(e.getValue(), e.getKey()))));
+                .buildWithCallback(m -> points.of(current.get()).forEach(e -> m.record(e.getValue(), e.getKey()))));
         if (recorder != null) {
             out.add(meter.counterBuilder("leakwatch.collector.jfr.exported")
                     .setDescription("JFR leak recordings delivered.")
@@ -59,5 +62,24 @@ public final class JfrSelfMetrics {
                     .buildWithCallback(m -> m.record(recorder.retries())));
         }
         return out;
+    }
+
+    /** The gauge's points, built again only when the features change (once at most, at the first recording). */
+    private static final class FeaturePoints {
+        private JfrFeatures features; // only touched by the collection thread
+        private List<Map.Entry<Attributes, Long>> points = List.of();
+
+        List<Map.Entry<Attributes, Long>> of(JfrFeatures now) {
+            if (now != features) {
+                List<Map.Entry<Attributes, Long>> built = new ArrayList<>();
+                now.states().forEach((feature, s) -> built.add(Map.entry(
+                        s.on() ? Attributes.of(FEATURE, feature, STATE, "on")
+                                : Attributes.of(FEATURE, feature, STATE, "off", REASON, s.reason()),
+                        s.on() ? 1L : 0L)));
+                points = built;
+                features = now;
+            }
+            return points;
+        }
     }
 }

@@ -38,7 +38,9 @@ import jdk.jfr.Recording;
  * {@value JfrDeliveryQueue#DEFAULT_MAX_ENVELOPES} recordings and {@code jfr.max.bytes} wait) and one the
  * destination refused for good ({@link #droppedRejected()}); temporary
  * files are deleted; no Throwable escapes; {@link #close()} stops a running recording and is idempotent.
- * Only constructed when {@link JfrFeatures} says JFR and the old-object event are there.
+ * Only constructed when {@link JfrFeatures} says JFR is there; JFR itself is first touched by the first recording,
+ * which confirms the features from its event types ({@link #features()}) and, should the old-object event be
+ * missing, ends the recordings. Until then JFR costs the host nothing: no recorder, no threads, no event metadata.
  */
 public final class LeakRecorder implements AutoCloseable {
     static final String CUTOFF = "1 s";
@@ -47,7 +49,7 @@ public final class LeakRecorder implements AutoCloseable {
     static final long MAX_RECORDING_DISK_BYTES = 256L * 1024 * 1024;
 
     private final CollectorConfig.JfrSettings settings;
-    private final JfrFeatures features;
+    private volatile JfrFeatures features; // confirmed by the first recording, on the leakwatch-jfr thread
     private final Map<String, String> resource;
     private final JfrSender sender;
     private final ScheduledExecutorService thread;
@@ -122,8 +124,23 @@ public final class LeakRecorder implements AutoCloseable {
         return lastCompressedBytes.get();
     }
 
+    /** The JFR features, as expected at the start and, from the first recording on, as JFR has them. */
+    public JfrFeatures features() {
+        return features;
+    }
+
     private void record() {
         if (closed || active != null) {
+            return;
+        }
+        if (!features.confirmed()) {
+            features = JfrFeatures.probe(true); // starts JFR, as the recording below would
+            if (!features.on(JfrFeatures.LEAK_RECORDINGS)) {
+                AgentLog.log(Level.INFO, "LeakWatch: JFR leak recordings off: "
+                        + features.states().get(JfrFeatures.LEAK_RECORDINGS).reason());
+            }
+        }
+        if (!features.on(JfrFeatures.LEAK_RECORDINGS)) {
             return;
         }
         try {

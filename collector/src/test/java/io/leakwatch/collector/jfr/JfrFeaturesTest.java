@@ -2,10 +2,13 @@ package io.leakwatch.collector.jfr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +19,34 @@ class JfrFeaturesTest {
         assertThat(features.on(JfrFeatures.LEAK_RECORDINGS)).isTrue();
         assertThat(features.on(JfrFeatures.ALLOCATION_SAMPLES)).isTrue();
         assertThat(features.on(JfrFeatures.GC_SUMMARIES)).isTrue();
+    }
+
+    @Test
+    void availabilityExpectsEveryFeatureUntilTheProbeConfirmsThem() {
+        JfrFeatures expected = JfrFeatures.available(true);
+        assertThat(expected.confirmed()).isFalse();
+        assertThat(expected.states().values()).allSatisfy(s -> assertThat(s.on()).isTrue());
+        assertThat(JfrFeatures.probe(true).confirmed()).isTrue();
+        assertThat(JfrFeatures.available(false).confirmed()).isTrue();
+    }
+
+    @Test
+    void availabilityLeavesJfrUnstartedWhileTheProbeStartsIt() throws Exception {
+        List<String> available = childThreads("available");
+        List<String> probed = childThreads("probe");
+        assertThat(probed).as("the probe starts JFR, so the check below can see it").anyMatch(n -> n.startsWith("JFR"));
+        assertThat(available).isNotEmpty().noneMatch(n -> n.startsWith("JFR"));
+    }
+
+    /** The thread names a fresh JVM has after {@link JfrStartProbe} with {@code mode}. */
+    private static List<String> childThreads(String mode) throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), JfrStartProbe.class.getName(), mode)
+                .redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as(out).isZero();
+        return out.lines().filter(l -> l.startsWith("THREAD ")).map(l -> l.substring(7)).toList();
     }
 
     @Test

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 class LeakRecorderRetryTest {
     @Test
     void aRecordingTheEndpointRefusedTwiceIsDeliveredOnTheThirdTryAndCounted() throws IOException {
-        JfrFeatures features = JfrFeatures.probe(true);
-        assumeTrue(features.on(JfrFeatures.LEAK_RECORDINGS), "this JVM cannot make leak recordings");
+        assumeTrue(JfrFeatures.probe(true).on(JfrFeatures.LEAK_RECORDINGS), "this JVM cannot make leak recordings");
+        JfrFeatures features = JfrFeatures.available(true); // as the collector starts it: confirmed by the recording
         List<byte[]> bodies = new CopyOnWriteArrayList<>();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/jfr", (HttpExchange exchange) -> {
@@ -56,6 +56,8 @@ class LeakRecorderRetryTest {
             assertThat(recorder.retries()).isGreaterThanOrEqualTo(2);
             assertThat(recorder.droppedFailed()).isZero();
             assertThat(recorder.droppedRejected()).isZero();
+            assertThat(recorder.features().confirmed()).isTrue();
+            assertThat(recorder.features().on(JfrFeatures.ALLOCATION_SAMPLES)).isTrue();
         } finally {
             recorder.close();
             server.stop(0);
