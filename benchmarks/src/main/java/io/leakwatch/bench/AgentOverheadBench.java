@@ -48,8 +48,11 @@ import java.util.function.ToDoubleFunction;
  * ships per minute to an in-process OTLP receiver.
  *
  * <p>The workload is a stress case: about 5 GB/s of short-lived garbage per thread, so G1 runs tens of young
- * collections a second and every per-collection cost of the agent (its GC notification listener, and the JDK's
- * building of each notification) weighs far more than in a typical service; per-tick costs weigh as in any JVM.
+ * collections a second and every per-collection cost of the agent (its GC notification listener, the JDK's
+ * building of each notification, and the roots the agent adds to every young collection: the mirrors of the
+ * classes it loaded, which G1 scans with the class loader data at each one, and its threads' stacks) weighs far
+ * more than in a typical service; per-tick costs weigh as in any JVM. The report's "GC per collection" lines tell
+ * more collections from dearer ones.
  *
  * <p>Run after {@code ./mvnw -B -q -pl collector,benchmarks -am install -DskipTests}, on a quiet machine:
  * <pre>
@@ -252,7 +255,7 @@ public final class AgentOverheadBench {
         groups.remove("workload");
         System.out.println();
         System.out.println("CPU by thread group, ms per measured minute (median; the agent's threads to the ns,"
-                + " the JVM's in 10 ms ticks):");
+                + " the JVM's from /proc schedstat in ns, or in 10 ms ticks where the kernel has none):");
         System.out.printf(Locale.ROOT, "%-20s", "variant");
         groups.forEach(g -> System.out.printf(Locale.ROOT, " %12s", g));
         System.out.printf(Locale.ROOT, " %12s%n", "workload");
@@ -306,6 +309,15 @@ public final class AgentOverheadBench {
                 BASELINE, median(baseline, s -> s.get("maxStallNanos")) / 1e6,
                 median(baseline, s -> s.get("allocatedBytes") / 1e6 / s.measuredSeconds()),
                 median(baseline, s -> s.get("collections") / s.measuredSeconds()));
+        // An agent's cost in GC threads is either more collections per operation or more CPU per collection: the
+        // second is the roots it adds to every young collection (its classes' mirrors, its threads' stacks).
+        System.out.println("GC per collection (median): collections per million operations, GC threads' CPU per"
+                + " collection");
+        for (Map.Entry<String, List<Sample>> entry : samples.entrySet()) {
+            System.out.printf(Locale.ROOT, "%-20s %8.2f /Mop %8.3f ms%n", entry.getKey(),
+                    median(entry.getValue(), s -> s.get("collections") * 1e6 / Math.max(1, s.get("ops"))),
+                    median(entry.getValue(), s -> s.get("cpu.gc") / 1e6 / Math.max(1, s.get("collections"))));
+        }
 
         for (String prefix : List.of("", "before:")) {
             Double between = directMedian.get(prefix + "defaults");

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Besides throughput, process CPU and allocation, it reports where the CPU of the window went, per group
  * of threads ({@code cpu.<group>=nanos}: the agent's own threads, JFR's, GC, JIT, the JMX notification
  * thread that runs GC listeners, the workload), read from {@code /proc/self/task} so the JVM's internal
- * threads count too; the bytes the agent's threads allocated; the longest stall a 10 ms ticker saw (a
+ * threads count too ({@code schedstat}, in ns, where the kernel has it; else {@code stat}, in 10 ms ticks); the bytes the agent's threads allocated; the longest stall a 10 ms ticker saw (a
  * safepoint pause such as JFR's path-to-GC-roots search shows there); and the heap left after a full GC.
  * Args: {@code threads warmupSeconds measureSeconds [work]}: {@code work} is the CPU work per request
  * besides its allocations (iterations of a hash over the request body; 0, the default, is the stress case
@@ -186,11 +186,7 @@ public final class AllocationWorkload {
             for (Path task : tasks) {
                 try {
                     String comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
-                    String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    // after "pid (comm) ": field 0 is the state, utime and stime are fields 11 and 12
-                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    out.merge(group(comm), ticks * NANOS_PER_TICK, Long::sum);
+                    out.merge(group(comm), taskCpuNanos(task), Long::sum);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended while we looked
                 }
@@ -199,6 +195,23 @@ public final class AllocationWorkload {
             return new LinkedHashMap<>();
         }
         return out;
+    }
+
+    /**
+     * CPU so far of one task: from {@code schedstat} (time on CPU, in ns) where the kernel keeps it, else from
+     * {@code stat} (user + system, in 10 ms ticks, too coarse for a 15 s window's GC thread deltas).
+     */
+    private static long taskCpuNanos(Path task) throws IOException {
+        try {
+            String schedstat = Files.readString(task.resolve("schedstat"), StandardCharsets.US_ASCII).strip();
+            int space = schedstat.indexOf(' ');
+            return Long.parseLong(space < 0 ? schedstat : schedstat.substring(0, space));
+        } catch (IOException | RuntimeException e) {
+            String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": field 0 is the state, utime and stime are fields 11 and 12
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
+        }
     }
 
     /** CPU so far of each live agent thread, by thread id. */
