@@ -71,7 +71,7 @@ class FleetRankingBenchmark {
                 long g0 = System.nanoTime();
                 long rows = fleet.write(store.engine(), startMs, writeHours * 60);
                 System.out.printf("generated %,d per-minute rollup rows (%d instances × newest %d h of %d h × 18 series)"
-                        + " in %,d ms (the floors view filled signal_floors_15m on the way)%n",
+                        + " in %,d ms (and their series and 15-minute floors)%n",
                         rows, instances, writeHours, hours, (System.nanoTime() - g0) / 1_000_000);
                 Files.writeString(marker, Long.toString(startMs));
             }

@@ -7,9 +7,10 @@ import java.util.Map;
 /**
  * A large fleet written straight into the rollups by SQL inside the engine ({@code INSERT … SELECT … FROM
  * numbers(…)}), so 10,000 instances × 24 h cost minutes instead of hours through the writer. The rows are
- * what the {@code metric_points_1m} view would make of {@link io.leakwatch.store.SyntheticJvm}'s 10 s scrapes
- * (same metric names and attribute maps, {@code attr_hash} as the view computes it, {@code argMaxState}
- * for the last value), with per-minute noise so fits have work to do. Instance {@code i} leaks
+ * what the {@code series_points_1m} view would make of {@link io.leakwatch.store.SyntheticJvm}'s 10 s scrapes
+ * (same metric names and attribute maps, one {@code series} row per series, {@code argMaxState}
+ * for the last value; the floors filled from the rollup as the floors view would from the points), with
+ * per-minute noise so fits have work to do. Instance {@code i} leaks
  * {@code leakMbPerHour} of old generation when {@code i % leakEvery == 0}; the rest are flat.
  *
  * <p>Instances are {@code inst-00000}…, services {@code svc-(i % services)}, versions {@code 1.(i % 2)},
@@ -21,12 +22,33 @@ record SyntheticFleet(int instances, int minutes, int services, int leakEvery, d
     /** Minutes per insert: bounds the engine's memory per statement. */
     private static final int CHUNK_MINUTES = 60;
 
+    /** The series every instance has: metric name and attributes, numbered 1.. in this order. */
+    private static final String DEFS = """
+                CROSS JOIN (SELECT [
+                    ('jvm.memory.used', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Old Gen')),
+                    ('jvm.memory.used', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Eden Space')),
+                    ('jvm.memory.used_after_last_gc', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Old Gen')),
+                    ('jvm.memory.limit', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Old Gen')),
+                    ('jvm.memory.committed', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Old Gen')),
+                    ('jvm.memory.committed', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Eden Space')),
+                    ('jvm.memory.committed', map('jvm.memory.type', 'non_heap', 'jvm.memory.pool.name', 'Metaspace')),
+                    ('jvm.memory.used', map('jvm.memory.type', 'non_heap', 'jvm.memory.pool.name', 'Metaspace')),
+                    ('jvm.memory.limit', map('jvm.memory.type', 'non_heap', 'jvm.memory.pool.name', 'Metaspace')),
+                    ('jvm.class.count', map()),
+                    ('jvm.thread.count', map('jvm.thread.state', 'runnable', 'jvm.thread.daemon', 'false')),
+                    ('jvm.thread.count', map('jvm.thread.state', 'waiting', 'jvm.thread.daemon', 'true')),
+                    ('jvm.buffer.memory.used', map('jvm.buffer.pool.name', 'direct')),
+                    ('process.memory.usage', map()),
+                    ('jvm.file_descriptor.count', map()),
+                    ('jvm.file_descriptor.limit', map()),
+                    ('jvm.gc.duration', map('jvm.gc.name', 'G1 Young Generation', 'jvm.gc.action', 'end of minor GC')),
+                    ('jvm.gc.duration', map('jvm.gc.name', 'G1 Old Generation', 'jvm.gc.action', 'end of major GC'))
+                ]::Array(Tuple(String, Map(String, String))) AS series) AS defs
+            """;
+
     private static final String ROLLUP = """
-            INSERT INTO metric_points_1m
-                (minute, service, version, instance, metric, attr_hash, attributes, min_value, max_value, last_value, points)
-            SELECT minute, service, version, instance, tupleElement(s, 1) AS metric,
-                   cityHash64(toString(tupleElement(s, 2))) AS attr_hash,
-                   CAST(tupleElement(s, 2), 'Map(String, String)') AS attributes, lo, hi,
+            INSERT INTO series_points_1m (series_id, minute, min_value, max_value, last_value, points)
+            SELECT bitOr(bitAnd(cityHash64(instance), 18446744069414584320), toUInt64(k)) AS series_id, minute, lo, hi,
                    initializeAggregation('argMaxState', lst, toDateTime64(minute, 3, 'UTC') + toIntervalSecond(50)),
                    toUInt64(6)
             FROM (
@@ -51,27 +73,32 @@ record SyntheticFleet(int instances, int minutes, int services, int leakEvery, d
                                k = 17, 0.002 * (6 * m + 6), lo) AS hi,
                        multiIf(k = 11, 10 + (6 * m + 5) % 3, k = 12, 20 - (6 * m + 5) % 3, hi) AS lst
                 FROM numbers({rows:UInt64}) AS n
-                CROSS JOIN (SELECT [
-                    ('jvm.memory.used', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Old Gen')),
-                    ('jvm.memory.used', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Eden Space')),
-                    ('jvm.memory.used_after_last_gc', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Old Gen')),
-                    ('jvm.memory.limit', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Old Gen')),
-                    ('jvm.memory.committed', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Old Gen')),
-                    ('jvm.memory.committed', map('jvm.memory.type', 'heap', 'jvm.memory.pool.name', 'G1 Eden Space')),
-                    ('jvm.memory.committed', map('jvm.memory.type', 'non_heap', 'jvm.memory.pool.name', 'Metaspace')),
-                    ('jvm.memory.used', map('jvm.memory.type', 'non_heap', 'jvm.memory.pool.name', 'Metaspace')),
-                    ('jvm.memory.limit', map('jvm.memory.type', 'non_heap', 'jvm.memory.pool.name', 'Metaspace')),
-                    ('jvm.class.count', map()),
-                    ('jvm.thread.count', map('jvm.thread.state', 'runnable', 'jvm.thread.daemon', 'false')),
-                    ('jvm.thread.count', map('jvm.thread.state', 'waiting', 'jvm.thread.daemon', 'true')),
-                    ('jvm.buffer.memory.used', map('jvm.buffer.pool.name', 'direct')),
-                    ('process.memory.usage', map()),
-                    ('jvm.file_descriptor.count', map()),
-                    ('jvm.file_descriptor.limit', map()),
-                    ('jvm.gc.duration', map('jvm.gc.name', 'G1 Young Generation', 'jvm.gc.action', 'end of minor GC')),
-                    ('jvm.gc.duration', map('jvm.gc.name', 'G1 Old Generation', 'jvm.gc.action', 'end of major GC'))
-                ]::Array(Tuple(String, Map(String, String))) AS series) AS defs
+            """ + DEFS + """
             )
+            """;
+
+    /** One identity row per instance and series, with the ids {@link #ROLLUP} gives the rows. */
+    private static final String SERIES = """
+            INSERT INTO series (series_id, instance, metric, service, version, host, environment, unit, kind, attributes,
+                                last_seen)
+            SELECT bitOr(bitAnd(cityHash64(instance), 18446744069414584320), toUInt64(k)), instance,
+                   tupleElement(s, 1), concat('svc-', toString(i % {services:UInt32})), concat('1.', toString(i % 2)),
+                   concat('host-', toString(i)), if(i % 3 = 0, 'staging', 'prod'), '', 'GAUGE', tupleElement(s, 2),
+                   fromUnixTimestamp64Milli({end:Int64}, 'UTC')
+            FROM (SELECT number AS i, concat('inst-', leftPad(toString(i), 5, '0')) AS instance,
+                         arrayJoin(arrayEnumerate(series)) AS k, series[k] AS s
+                  FROM numbers({instances:UInt32}) AS n
+            """ + DEFS + """
+            )
+            """;
+
+    /** The 15-minute floors of the screened metrics, as the floors view would have made them from the points. */
+    private static final String FLOORS = """
+            INSERT INTO series_floors_15m (bucket, series_id, floor, points)
+            SELECT toStartOfFifteenMinutes(minute) AS bucket, series_id, min(min_value), sum(points)
+            FROM series_points_1m
+            WHERE series_id IN (SELECT series_id FROM series WHERE metric IN {screened:Array(String)})
+            GROUP BY bucket, series_id
             """;
 
     private static final String SEEN = """
@@ -110,6 +137,9 @@ record SyntheticFleet(int instances, int minutes, int services, int leakEvery, d
                     "leak", leakMbPerHour * 1024 * 1024, "rows", (long) instances * span,
                     "instances", instances, "fromMinute", from));
         }
+        engine.execute(SERIES, Map.of("services", services, "end", startMs + minutes * 60_000L - 10_000L,
+                "instances", instances));
+        engine.execute(FLOORS, Map.of("screened", io.leakwatch.store.schema.SignalFloorsSchema.METRICS));
         engine.execute(SEEN, Map.of("services", services, "start", startMs,
                 "end", startMs + minutes * 60_000L - 10_000L, "points", (long) minutes * 6 * 18, "instances", instances));
         return written;

@@ -43,16 +43,22 @@ public final class ClickHouseMetricQueries implements MetricQueries {
                AND ({environment:String} = '' OR environment = {environment:String})
             ORDER BY""");
 
+    /** The instance's series of the metric matching the filter, then their points (sorted by series id first). */
     private static final String SERIES = """
-            SELECT attributes, toUnixTimestamp64Milli(ts) AS t, value
-            FROM metric_points
-            WHERE instance = {instance:String}
-              AND metric = {metric:String}
-              AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-              AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-              AND arrayAll((k, v) -> attributes[k] = v AND mapContains(attributes, k),
-                           mapKeys({filter:Map(String, String)}), mapValues({filter:Map(String, String)}))
-            ORDER BY toString(attributes), ts
+            WITH ids AS (SELECT series_id, any(attributes) AS attrs
+                         FROM series
+                         WHERE instance = {instance:String}
+                           AND metric = {metric:String}
+                           AND arrayAll((k, v) -> attributes[k] = v AND mapContains(attributes, k),
+                                        mapKeys({filter:Map(String, String)}), mapValues({filter:Map(String, String)}))
+                         GROUP BY series_id)
+            SELECT ids.attrs AS attributes, toUnixTimestamp64Milli(p.ts) AS t, p.value AS value
+            FROM series_points AS p
+            INNER JOIN ids ON p.series_id = ids.series_id
+            WHERE p.series_id IN (SELECT series_id FROM ids)
+              AND p.ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+              AND p.ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+            ORDER BY toString(attributes), t
             LIMIT {limit:UInt32}
             """;
 

@@ -1,39 +1,63 @@
 package io.leakwatch.store;
 
 import io.leakwatch.store.engine.ClickHouseEngine;
-import io.leakwatch.store.schema.Schema;
+import io.leakwatch.store.schema.SeriesSchema;
+import io.leakwatch.store.schema.SignalFloorsSchema;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Writes metric rows to {@code metric_points} as one RowBinary insert per batch, through either engine. A non-null
- * dedup token makes a replayed batch a no-op (ClickHouse insert deduplication, enabled on the table by
- * {@code non_replicated_deduplication_window}).
+ * Writes metric rows into the series-keyed tables ({@link SeriesSchema}) through either engine: for each batch the
+ * identities of series not written for a while (see {@link #refreshMillis(long)}) go into {@code series} first (so
+ * no point is ever readable without its identity), then the points into {@code series_points} as one RowBinary
+ * insert, then one row per instance into {@code instance_ticks}. A non-null dedup token makes a replayed batch a
+ * no-op (ClickHouse insert deduplication, enabled on both tables by {@code non_replicated_deduplication_window});
+ * {@code series} needs none: it is a ReplacingMergeTree, and writing an identity twice changes nothing.
+ *
+ * <p>Writing identities costs about as much per row as the points' old wide layout did (InsertCostBench: 10–14
+ * µs against 3.5–4.6 for a batch of known series), so the writer keeps it rare: it remembers the series it wrote,
+ * starts from the ids already stored (read once, at its first write, so a restart does not rewrite a fleet's
+ * identities), and refreshes an identity's {@code last_seen} (which drives the table's TTL) only every 3 to 6 hours,
+ * each series at its own point in that range so that series first written together do not fall due together.
+ *
+ * <p>Thread-safe: ingest calls it from several workers; the memory of written series is shared and bounded by
+ * {@link #MAX_KNOWN_SERIES} (past it, it starts over, which only rewrites identities once more).
  */
 public final class ClickHouseMetricWriter implements MetricWriter {
     /** Most rows in one insert; a bigger batch is written as several inserts, each with a token of its own. */
     public static final int MAX_BATCH_ROWS = 1_000_000;
-    private static final List<String> COLUMNS = Schema.POINT_COLUMNS.stream().map(Schema.Column::name).toList();
-
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle DOUBLE_LE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+    /** A series' identity is written again after 3 to 6 hours, which keeps its {@code last_seen} (and TTL) current. */
+    static final long SERIES_REFRESH_MILLIS = 3 * 3_600_000L;
+    /** Most series ids remembered as written. */
+    static final int MAX_KNOWN_SERIES = 2_000_000;
+    private static final Set<String> SCREENED = Set.copyOf(SignalFloorsSchema.METRICS);
+    private static final List<String> SERIES_COLUMNS = SeriesSchema.names(SeriesSchema.SERIES_COLUMNS);
+    private static final List<String> POINT_COLUMNS = SeriesSchema.names(SeriesSchema.POINT_COLUMNS);
+    private static final List<String> INSTANCE_TICK_COLUMNS = SeriesSchema.names(SeriesSchema.INSTANCE_TICK_COLUMNS);
 
     /**
-     * The rollups fed from {@code metric_points} are AggregatingMergeTrees whose views already GROUP BY the
-     * tables' full sorting key, so a block they receive has one row per key and merging it on insert finds
-     * nothing to merge; readers aggregate anyway. Measured on the embedded engine, that pass was more than half
-     * of an insert's time (about 24 → 10 µs a row with the three rollups attached).
+     * The rollups fed from the points are AggregatingMergeTrees whose views already GROUP BY the tables' full
+     * sorting key, so a block they receive has one row per key and merging it on insert finds nothing to merge;
+     * readers aggregate anyway. Measured on the embedded engine, that pass was more than half of an insert's time.
      */
     private static final Map<String, String> NO_MERGE_ON_INSERT = Map.of("optimize_on_insert", "0");
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseMetricWriter.class);
+
     private final ClickHouseEngine engine;
     private final int maxInsertRows;
+    /** Series id → the newest {@code last_seen} written for it. */
+    private final ConcurrentHashMap<Long, Long> writtenSeries = new ConcurrentHashMap<>();
+    private volatile boolean storedSeriesLoaded;
 
     public ClickHouseMetricWriter(ClickHouseEngine engine) {
         this(engine, MAX_BATCH_ROWS);
@@ -63,34 +87,123 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         if (rows.isEmpty()) {
             return;
         }
-        engine.insert(Schema.POINTS, COLUMNS, "RowBinary", encode(rows), dedupToken, NO_MERGE_ON_INSERT);
+        long[] ids = new long[rows.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = SeriesId.of(rows.get(i));
+        }
+        if (!storedSeriesLoaded) {
+            loadStoredSeries();
+        }
+        Map<Long, MetricRow> due = dueSeries(rows, ids);
+        if (!due.isEmpty()) {
+            engine.insert(SeriesSchema.SERIES, SERIES_COLUMNS, "RowBinary", encodeSeries(due), null,
+                    NO_MERGE_ON_INSERT);
+        }
+        engine.insert(SeriesSchema.POINTS, POINT_COLUMNS, "RowBinary", encodePoints(rows, ids),
+                dedupToken, NO_MERGE_ON_INSERT);
+        engine.insert(SeriesSchema.INSTANCE_TICKS, INSTANCE_TICK_COLUMNS, "RowBinary",
+                encodeInstanceTicks(rows), dedupToken == null ? null : dedupToken + "-instances", NO_MERGE_ON_INSERT);
+        // only now: a failed insert leaves the series due, so the retry writes their identity again
+        if (writtenSeries.size() + due.size() > MAX_KNOWN_SERIES) {
+            writtenSeries.clear();
+        }
+        due.forEach((id, row) -> writtenSeries.merge(id, row.timeMillis(), Math::max));
+    }
+
+    /** Per series of the batch whose identity is unwritten or older than the refresh period: its newest row. */
+    private Map<Long, MetricRow> dueSeries(List<MetricRow> rows, long[] ids) {
+        Map<Long, MetricRow> due = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            MetricRow r = rows.get(i);
+            Long written = writtenSeries.get(ids[i]);
+            if (written == null || r.timeMillis() - written >= refreshMillis(ids[i])) {
+                due.merge(ids[i], r, (a, b) -> b.timeMillis() >= a.timeMillis() ? b : a);
+            }
+        }
+        return due;
+    }
+
+    /** How long after its last write a series' identity is due again: 3 to 6 hours, by its id. */
+    static long refreshMillis(long seriesId) {
+        return SERIES_REFRESH_MILLIS + Math.floorMod(seriesId, SERIES_REFRESH_MILLIS);
     }
 
     /**
-     * RowBinary bytes of the rows, columns in {@link Schema#POINT_COLUMNS} order. Written by hand rather than
-     * with client-v2's {@code RowBinaryFormatWriter}: that writer boxes every value and looks each column up
-     * by name, about 10 µs a row, which alone capped ingest near 100k rows/s; this loop is a fraction of it.
-     * {@code ClickHouseMetricWriterEncodingTest} checks that both produce the same bytes. Public for the insert
-     * cost benchmark, which feeds the same bytes to variants of the table.
+     * Remembers the series already stored, with their newest {@code last_seen}, at most {@link #MAX_KNOWN_SERIES}.
+     * Once per writer; a failure only means identities are written again, so it is logged, not thrown.
      */
-    public static byte[] encode(List<MetricRow> rows) {
-        RowBinaryBuffer out = new RowBinaryBuffer(rows.size() * 320);
+    private synchronized void loadStoredSeries() {
+        if (storedSeriesLoaded) {
+            return;
+        }
         try {
-            for (MetricRow r : rows) {
-                out.int64(r.timeMillis());
-                out.int64(r.startTimeMillis());
+            String body = new String(engine.query("""
+                    SELECT series_id, toUnixTimestamp64Milli(max(last_seen)) FROM series
+                    GROUP BY series_id LIMIT {limit:UInt32}""", Map.of("limit", MAX_KNOWN_SERIES), "TabSeparated"),
+                    StandardCharsets.UTF_8);
+            for (String line : body.split("\n")) {
+                int tab = line.indexOf('\t');
+                if (tab > 0) {
+                    writtenSeries.merge(Long.parseUnsignedLong(line.substring(0, tab)),
+                            Long.parseLong(line.substring(tab + 1)), Math::max);
+                }
+            }
+        } catch (RuntimeException e) {
+            // not fatal: without the memory every series of the next batches is written once more
+            LOG.warn("cannot read the stored series ids ({}); identities will be written again", e.getMessage());
+        }
+        storedSeriesLoaded = true;
+    }
+
+    /** RowBinary of {@code series} rows, columns in {@link SeriesSchema#SERIES_COLUMNS} order. */
+    static byte[] encodeSeries(Map<Long, MetricRow> series) {
+        RowBinaryBuffer out = new RowBinaryBuffer(series.size() * 400);
+        try {
+            for (Map.Entry<Long, MetricRow> e : series.entrySet()) {
+                MetricRow r = e.getValue();
+                out.int64(e.getKey());
+                out.string(r.instance());
+                out.string(r.metric());
                 out.string(r.service());
                 out.string(r.version());
-                out.string(r.instance());
                 out.string(r.host());
                 out.string(r.environment());
                 out.map(r.resource());
-                out.string(r.metric());
                 out.string(r.unit());
                 out.int8(kindCode(r.kind()));
                 out.int8(r.monotonic() ? 1 : 0);
                 out.int8(r.delta() ? 1 : 0);
                 out.map(r.attributes());
+                out.int64(r.timeMillis());
+            }
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot encode series: " + e.getMessage(), false, e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * RowBinary bytes of the rows' points, columns in {@link SeriesSchema#POINT_COLUMNS} order. Written by hand
+     * rather than with client-v2's {@code RowBinaryFormatWriter}: that writer boxes every value and looks each
+     * column up by name, which alone capped ingest near 100k rows/s; {@code ClickHouseMetricWriterEncodingTest}
+     * checks that both produce the same bytes. Public for the insert cost benchmark.
+     */
+    public static byte[] encode(List<MetricRow> rows) {
+        long[] ids = new long[rows.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = SeriesId.of(rows.get(i));
+        }
+        return encodePoints(rows, ids);
+    }
+
+    private static byte[] encodePoints(List<MetricRow> rows, long[] ids) {
+        RowBinaryBuffer out = new RowBinaryBuffer(rows.size() * 64);
+        try {
+            for (int i = 0; i < ids.length; i++) {
+                MetricRow r = rows.get(i);
+                out.int64(ids[i]);
+                out.int64(r.timeMillis());
+                out.int64(r.startTimeMillis());
                 out.float64(r.value());
                 out.int64(r.count());
                 out.float64(r.min());
@@ -105,6 +218,7 @@ public final class ClickHouseMetricWriter implements MetricWriter {
                 for (Long c : counts) {
                     out.int64(c);
                 }
+                out.int8(SCREENED.contains(r.metric()) ? 1 : 0);
             }
         } catch (RuntimeException e) {
             throw new StoreException("cannot encode metric rows: " + e.getMessage(), false, e);
@@ -112,8 +226,45 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         return out.toByteArray();
     }
 
-    /** The {@code kind} column's Enum8 codes, as declared in {@link Schema#POINT_COLUMNS}. */
-    private static int kindCode(MetricKind kind) {
+    /** One {@code instance_ticks} row per instance of the batch: its identity at its newest point, span and count. */
+    static byte[] encodeInstanceTicks(List<MetricRow> rows) {
+        Map<String, long[]> spans = new LinkedHashMap<>(); // instance -> {first, last, points, index of newest row}
+        for (int i = 0; i < rows.size(); i++) {
+            MetricRow r = rows.get(i);
+            long[] s = spans.get(r.instance());
+            if (s == null) {
+                spans.put(r.instance(), new long[]{r.timeMillis(), r.timeMillis(), 1, i});
+            } else {
+                s[0] = Math.min(s[0], r.timeMillis());
+                if (r.timeMillis() >= s[1]) {
+                    s[1] = r.timeMillis();
+                    s[3] = i;
+                }
+                s[2]++;
+            }
+        }
+        RowBinaryBuffer out = new RowBinaryBuffer(spans.size() * 96);
+        try {
+            for (Map.Entry<String, long[]> e : spans.entrySet()) {
+                long[] s = e.getValue();
+                MetricRow newest = rows.get((int) s[3]);
+                out.string(e.getKey());
+                out.string(newest.service());
+                out.string(newest.version());
+                out.string(newest.host());
+                out.string(newest.environment());
+                out.int64(s[0]);
+                out.int64(s[1]);
+                out.int64(s[2]);
+            }
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot encode instance ticks: " + e.getMessage(), false, e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The {@code kind} column's Enum8 codes, as declared in the schema. */
+    public static int kindCode(MetricKind kind) {
         return switch (kind) {
             case GAUGE -> 1;
             case SUM -> 2;
@@ -121,100 +272,5 @@ public final class ClickHouseMetricWriter implements MetricWriter {
             case EXPONENTIAL_HISTOGRAM -> 4;
             case SUMMARY -> 5;
         };
-    }
-
-    /** A growable little-endian buffer with RowBinary's primitives. Not thread-safe; one per encode. */
-    private static final class RowBinaryBuffer {
-        private byte[] buf;
-        private int pos;
-
-        RowBinaryBuffer(int initial) {
-            buf = new byte[Math.max(64, initial)];
-        }
-
-        private void ensure(int n) {
-            if (pos + n > buf.length) {
-                long size = Math.max((long) buf.length * 2, (long) pos + n);
-                if (size > Integer.MAX_VALUE - 16) {
-                    throw new IllegalStateException("batch encodes to more than 2 GiB");
-                }
-                buf = Arrays.copyOf(buf, (int) size);
-            }
-        }
-
-        void int8(int v) {
-            ensure(1);
-            buf[pos++] = (byte) v;
-        }
-
-        void int64(long v) {
-            ensure(8);
-            LONG_LE.set(buf, pos, v);
-            pos += 8;
-        }
-
-        void float64(double v) {
-            ensure(8);
-            DOUBLE_LE.set(buf, pos, v);
-            pos += 8;
-        }
-
-        void varint(long v) {
-            ensure(10);
-            while ((v & ~0x7FL) != 0) {
-                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            buf[pos++] = (byte) v;
-        }
-
-        void string(String s) {
-            if (s == null || s.isEmpty()) {
-                int8(0);
-                return;
-            }
-            int n = s.length();
-            // Most names and values are ASCII: write the chars straight, without an intermediate byte[].
-            if (n < 128) {
-                ensure(1 + n);
-                int start = pos + 1;
-                for (int i = 0; i < n; i++) {
-                    char c = s.charAt(i);
-                    if (c >= 0x80) {
-                        utf8(s);
-                        return;
-                    }
-                    buf[start + i] = (byte) c;
-                }
-                buf[pos] = (byte) n;
-                pos = start + n;
-                return;
-            }
-            utf8(s);
-        }
-
-        private void utf8(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            varint(b.length);
-            ensure(b.length);
-            System.arraycopy(b, 0, buf, pos, b.length);
-            pos += b.length;
-        }
-
-        void map(Map<String, String> m) {
-            if (m == null || m.isEmpty()) {
-                int8(0);
-                return;
-            }
-            varint(m.size());
-            for (Map.Entry<String, String> e : m.entrySet()) {
-                string(e.getKey());
-                string(e.getValue());
-            }
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(buf, pos);
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.leakwatch.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leakwatch.store.engine.ClickHouseEngine;
+import io.leakwatch.store.schema.SignalFloorsSchema;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * {@link SignalQueries} as parameterised SQL over the per-minute rollup ({@code metric_points_1m}); the raw
+ * {@link SignalQueries} as parameterised SQL over the per-minute rollup ({@code series_points_1m}, joined to the
+ * identities in {@code series}); the raw
  * points table is never read, so the cost grows with instances × buckets, not with the scrape rate.
  *
  * <h2>How each signal is reduced (per bucket of {@code step})</h2>
@@ -41,7 +43,7 @@ import java.util.TreeSet;
  *   <li>Version changes: the first bucket of every version of the instance in the window but the first.</li>
  * </ul>
  *
- * <p>{@link #screen} reads only the coarse floors ({@code signal_floors_15m}, see
+ * <p>{@link #screen} reads only the coarse floors ({@code series_floors_15m}, see
  * {@link io.leakwatch.store.schema.SignalFloorsSchema}), a few dozen rows per series, so a fleet of
  * thousands of instances is screened in one cheap scan; the per-minute query above then runs for the
  * screened-in instances only ({@link #signals(List, long, long, long)}), with the very same SQL as for one
@@ -54,7 +56,7 @@ import java.util.TreeSet;
  * window rather than reading the instances table again. Measured and kept out: computing the versions'
  * first minutes inside the reduction (a {@code minMap} per row cost more than the separate scan of
  * {@link #VERSIONS}); other result formats (no change in engine time). Note that {@code instance IN}
- * skips few granules here: the rollup's key puts service, metric and version before instance, and a
+ * skips few granules only if the instances' series ids are scattered; they are not: an id's high bits hash its instance,
  * (service, metric, version) block is only a few granules long, so the batch reads most of the window.
  * A key-prefix filter on (service, version, instance) was measured and dropped: the instance filter already
  * skips the same granules through PREWHERE, and the tuple set was slower to evaluate.
@@ -72,12 +74,23 @@ public final class ClickHouseSignalQueries implements SignalQueries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String WINDOW_FILTER = """
-              minute >= toDateTime(intDiv({from:Int64}, 1000), 'UTC')
-              AND minute < toDateTime(intDiv({to:Int64} + 59999, 1000), 'UTC')
-              AND ({service:String} = '' OR service = {service:String})
-              AND ({instance:String} = '' OR instance = {instance:String})
-              AND (empty({instances:Array(String)}) OR instance IN {instances:Array(String)})
+    /**
+     * The series in scope, with the identity the reduction groups by. The series table is a ReplacingMergeTree
+     * whose rows for one id are equal but for {@code last_seen}, so one row per id is enough.
+     */
+    private static final String IDS = """
+            ids AS (SELECT series_id, instance, metric, version, attr_hash
+                    FROM series
+                    WHERE ({service:String} = '' OR service = {service:String})
+                      AND ({instance:String} = '' OR instance = {instance:String})
+                      AND (empty({instances:Array(String)}) OR instance IN {instances:Array(String)})
+                      AND metric IN {metrics:Array(String)}
+                    LIMIT 1 BY series_id)
+            """;
+
+    private static final String MINUTES = """
+              p.minute >= toDateTime(intDiv({from:Int64}, 1000), 'UTC')
+              AND p.minute < toDateTime(intDiv({to:Int64} + 59999, 1000), 'UTC')
             """;
 
     /**
@@ -112,6 +125,8 @@ public final class ClickHouseSignalQueries implements SignalQueries {
                  arrayMap(x -> toUInt64(x), {oldsets:Array(String)}) AS old_sets,
                  arrayMap(x -> toUInt64(x), {metaspace:Array(String)}) AS metaspace_sets,
                  arrayMap(x -> toUInt64(x), {majorgc:Array(String)}) AS major_gc_sets,
+            """ + IDS + """
+            ,
             -- One scan per kind of metric, each reading only the columns its metrics need: the rollup is sorted by
             -- metric before instance, so each reads its own metrics' granules, and the last-value states (costly to
             -- read) are left unread for the floors. Only the counters read their previous bucket: the window's
@@ -120,30 +135,30 @@ public final class ClickHouseSignalQueries implements SignalQueries {
                 SELECT instance, metric, attr_hash, bucket, lo, hi, lst,
                        lagInFrame(lst, 1, lst) OVER w AS prev_lst,
                        lagInFrame(bucket, 1, bucket) OVER w AS prev_bucket
-                FROM (SELECT instance, metric, attr_hash,
-                             toStartOfInterval(minute, toIntervalSecond({step:UInt32})) AS bucket,
-                             min(min_value) AS lo, max(max_value) AS hi, argMaxMerge(last_value) AS lst
-                      FROM metric_points_1m
-                      WHERE metric IN {lagged:Array(String)} AND
-            """ + WINDOW_FILTER + """
+                FROM (SELECT i.instance AS instance, i.metric AS metric, i.attr_hash AS attr_hash,
+                             toStartOfInterval(p.minute, toIntervalSecond({step:UInt32})) AS bucket,
+                             min(p.min_value) AS lo, max(p.max_value) AS hi, argMaxMerge(p.last_value) AS lst
+                      FROM series_points_1m AS p INNER JOIN ids AS i ON p.series_id = i.series_id
+                      WHERE p.series_id IN (SELECT series_id FROM ids WHERE metric IN {lagged:Array(String)}) AND
+            """ + MINUTES + """
                       GROUP BY instance, metric, attr_hash, bucket)
                 WINDOW w AS (PARTITION BY instance, metric, attr_hash ORDER BY bucket
                              ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
                 UNION ALL
-                SELECT instance, metric, attr_hash,
-                       toStartOfInterval(minute, toIntervalSecond({step:UInt32})) AS bucket,
-                       min(min_value) AS lo, lo AS hi, 0. AS lst, lst AS prev_lst, bucket AS prev_bucket
-                FROM metric_points_1m
-                WHERE metric IN {floors:Array(String)} AND
-            """ + WINDOW_FILTER + """
+                SELECT i.instance AS instance, i.metric AS metric, i.attr_hash AS attr_hash,
+                       toStartOfInterval(p.minute, toIntervalSecond({step:UInt32})) AS bucket,
+                       min(p.min_value) AS lo, lo AS hi, 0. AS lst, lst AS prev_lst, bucket AS prev_bucket
+                FROM series_points_1m AS p INNER JOIN ids AS i ON p.series_id = i.series_id
+                WHERE p.series_id IN (SELECT series_id FROM ids WHERE metric IN {floors:Array(String)}) AND
+            """ + MINUTES + """
                 GROUP BY instance, metric, attr_hash, bucket
                 UNION ALL
-                SELECT instance, metric, attr_hash,
-                       toStartOfInterval(minute, toIntervalSecond({step:UInt32})) AS bucket,
-                       0. AS lo, 0. AS hi, argMaxMerge(last_value) AS lst, lst AS prev_lst, bucket AS prev_bucket
-                FROM metric_points_1m
-                WHERE metric IN {lasts:Array(String)} AND
-            """ + WINDOW_FILTER + """
+                SELECT i.instance AS instance, i.metric AS metric, i.attr_hash AS attr_hash,
+                       toStartOfInterval(p.minute, toIntervalSecond({step:UInt32})) AS bucket,
+                       0. AS lo, 0. AS hi, argMaxMerge(p.last_value) AS lst, lst AS prev_lst, bucket AS prev_bucket
+                FROM series_points_1m AS p INNER JOIN ids AS i ON p.series_id = i.series_id
+                WHERE p.series_id IN (SELECT series_id FROM ids WHERE metric IN {lasts:Array(String)}) AND
+            """ + MINUTES + """
                 GROUP BY instance, metric, attr_hash, bucket
             ),
             per_bucket AS (
@@ -203,12 +218,17 @@ public final class ClickHouseSignalQueries implements SignalQueries {
      * attributed metrics (which of them are known is cached, see {@link #ATTRIBUTES}): one scan for both.
      */
     private static final String VERSIONS = """
+            WITH
+            """ + IDS + """
             SELECT instance, groupArray(first_ms) AS firsts, arrayDistinct(arrayFlatten(groupArray(sets))) AS sets
-            FROM (SELECT instance, version, toUnixTimestamp(min(minute)) * 1000 AS first_ms,
-                         arrayMap(h -> toString(h), groupUniqArrayIf(attr_hash, metric IN {attributed:Array(String)})) AS sets
-                  FROM metric_points_1m
-                  WHERE
-            """ + WINDOW_FILTER + """
+            FROM (SELECT i.instance AS instance, i.version AS version, toUnixTimestamp(min(f.first)) * 1000 AS first_ms,
+                         arrayMap(h -> toString(h), groupUniqArrayIf(i.attr_hash, i.metric IN {attributed:Array(String)})) AS sets
+                  FROM (SELECT p.series_id AS series_id, min(p.minute) AS first
+                        FROM series_points_1m AS p
+                        WHERE p.series_id IN (SELECT series_id FROM ids) AND
+            """ + MINUTES + """
+                        GROUP BY series_id) AS f
+                  INNER JOIN ids AS i ON f.series_id = i.series_id
                   GROUP BY instance, version)
             GROUP BY instance
             """;
@@ -223,10 +243,10 @@ public final class ClickHouseSignalQueries implements SignalQueries {
                    has({old:Array(String)}, attributes['jvm.memory.pool.name']) AS old,
                    attributes['jvm.memory.pool.name'] = 'Metaspace' AS metaspace,
                    attributes['jvm.gc.action'] = 'end of major GC' AS major_gc
-            FROM metric_points_1m
+            FROM series
             WHERE metric IN {attributed:Array(String)} AND attr_hash IN arrayMap(x -> toUInt64(x), {unknown:Array(String)})
-              AND
-            """ + WINDOW_FILTER + """
+              AND ({instance:String} = '' OR instance = {instance:String})
+              AND (empty({instances:Array(String)}) OR instance IN {instances:Array(String)})
             LIMIT 1 BY attr_hash
             """;
 
@@ -261,14 +281,18 @@ public final class ClickHouseSignalQueries implements SignalQueries {
                                       metric = 'jvm.class.count', 8, metric = 'jvm.thread.count', 16,
                                       metric = 'jvm.buffer.memory.used', 32, metric = 'process.memory.usage', 64,
                                       metric = 'jvm.file_descriptor.count', 128, 0)) AS present
-            FROM (SELECT instance, metric, count() AS n,
-                         simpleLinearRegression((toUInt32(bucket) - intDiv({from:Int64}, 1000)) / 3600.0, floor) AS fit,
-                         avg(floor) AS mean, min(floor) AS lo, max(floor) AS hi
+            FROM (SELECT i.instance AS instance, i.metric AS metric, i.attr_hash AS attr_hash, count() AS n,
+                         simpleLinearRegression((toUInt32(f.bucket) - intDiv({from:Int64}, 1000)) / 3600.0, f.floor) AS fit,
+                         avg(f.floor) AS mean, min(f.floor) AS lo, max(f.floor) AS hi
                   -- FINAL: a bucket still held by two unmerged parts counts once, with its lowest floor
-                  FROM signal_floors_15m FINAL
-                  WHERE bucket >= toStartOfFifteenMinutes(toDateTime(intDiv({from:Int64} + 899999, 1000), 'UTC'))
-                    AND bucket + toIntervalMinute(15) <= toDateTime(intDiv({to:Int64}, 1000), 'UTC')
-                    AND ({service:String} = '' OR service = {service:String})
+                  FROM series_floors_15m AS f FINAL
+                  INNER JOIN (SELECT series_id, instance, metric, attr_hash
+                              FROM series
+                              WHERE ({service:String} = '' OR service = {service:String})
+                                AND metric IN {metrics:Array(String)}
+                              LIMIT 1 BY series_id) AS i ON f.series_id = i.series_id
+                  WHERE f.bucket >= toStartOfFifteenMinutes(toDateTime(intDiv({from:Int64} + 899999, 1000), 'UTC'))
+                    AND f.bucket + toIntervalMinute(15) <= toDateTime(intDiv({to:Int64}, 1000), 'UTC')
                   GROUP BY instance, metric, attr_hash)
             GROUP BY instance
             ORDER BY instance
@@ -377,6 +401,7 @@ public final class ClickHouseSignalQueries implements SignalQueries {
         lastScreen = new ScreenedIdentities(fromMillis, toMillis, Map.copyOf(seen));
         Map<String, Object> params = new HashMap<>(scope);
         params.put("hours", (toMillis - fromMillis) / 3_600_000.0);
+        params.put("metrics", SignalFloorsSchema.METRICS);
         params.put("limit", MAX_INSTANCES);
         List<Screened> out = new ArrayList<>();
         String body = new String(engine.query(SCREEN, params, "TabSeparated"), StandardCharsets.UTF_8);
@@ -464,6 +489,7 @@ public final class ClickHouseSignalQueries implements SignalQueries {
         java.util.Set<String> hashes = new java.util.LinkedHashSet<>();
         Map<String, Object> versionParams = new HashMap<>(scope);
         versionParams.put("attributed", ATTRIBUTED);
+        versionParams.put("metrics", METRICS);
         for (JsonNode n : rows(VERSIONS, versionParams)) {
             List<Long> firsts = new ArrayList<>();
             n.path("firsts").forEach(v -> firsts.add(v.asLong()));
@@ -476,6 +502,7 @@ public final class ClickHouseSignalQueries implements SignalQueries {
 
         Map<String, Object> params = new HashMap<>(scope);
         params.putAll(attributeSets(scope, hashes));
+        params.put("metrics", METRICS);
         params.put("lagged", LAGGED);
         params.put("floors", FLOORS);
         params.put("lasts", LASTS);

@@ -5,6 +5,7 @@ import com.clickhouse.client.api.metadata.TableSchema;
 import com.clickhouse.data.ClickHouseColumn;
 import com.clickhouse.data.ClickHouseFormat;
 import io.leakwatch.store.schema.Schema;
+import io.leakwatch.store.schema.SeriesSchema;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -39,38 +40,86 @@ class ClickHouseMetricWriterEncodingTest {
                 MetricRow.scalar(0, "s", "v", "i", "x", "1", MetricKind.SUMMARY, Map.of(), -0.0),
                 MetricRow.scalar(0, "s", "v", "i", "x", "1", MetricKind.EXPONENTIAL_HISTOGRAM, Map.of(), 1e300));
 
-        assertThat(ClickHouseMetricWriter.encode(rows)).isEqualTo(encodeWithClientWriter(rows));
+        assertThat(ClickHouseMetricWriter.encode(rows)).isEqualTo(encodePointsWithClientWriter(rows));
+        Map<Long, MetricRow> series = new LinkedHashMap<>();
+        rows.forEach(r -> series.put(SeriesId.of(r), r));
+        assertThat(ClickHouseMetricWriter.encodeSeries(series)).isEqualTo(encodeSeriesWithClientWriter(series));
+        assertThat(ClickHouseMetricWriter.encodeInstanceTicks(rows.subList(0, 2)))
+                .isEqualTo(encodeTicksWithClientWriter(rows.subList(0, 2)));
     }
 
-    private static final TableSchema TABLE = new TableSchema(Schema.POINT_COLUMNS.stream()
-            .map(c -> ClickHouseColumn.of(c.name(), c.type())).toList());
+    private static TableSchema table(List<Schema.Column> columns) {
+        return new TableSchema(columns.stream().map(c -> ClickHouseColumn.of(c.name(), c.type())).toList());
+    }
 
-    /** The reference: the same rows through client-v2's RowBinary writer. */
-    private static byte[] encodeWithClientWriter(List<MetricRow> rows) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 160);
-        RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, TABLE, ClickHouseFormat.RowBinary);
+    /** The reference for series rows. */
+    private static byte[] encodeSeriesWithClientWriter(Map<Long, MetricRow> series) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, table(SeriesSchema.SERIES_COLUMNS), ClickHouseFormat.RowBinary);
         try {
-            for (MetricRow r : rows) {
-                w.setDateTime("ts", utc(r.timeMillis()));
-                w.setDateTime("start_ts", utc(r.startTimeMillis()));
+            for (Map.Entry<Long, MetricRow> e : series.entrySet()) {
+                MetricRow r = e.getValue();
+                w.setValue("series_id", new java.math.BigInteger(Long.toUnsignedString(e.getKey())));
+                w.setString("instance", nonNull(r.instance()));
+                w.setString("metric", nonNull(r.metric()));
                 w.setString("service", nonNull(r.service()));
                 w.setString("version", nonNull(r.version()));
-                w.setString("instance", nonNull(r.instance()));
                 w.setString("host", nonNull(r.host()));
                 w.setString("environment", nonNull(r.environment()));
-                w.setValue("resource", r.resource() == null ? java.util.Map.of() : r.resource());
-                w.setString("metric", nonNull(r.metric()));
+                w.setValue("resource", r.resource() == null ? Map.of() : r.resource());
                 w.setString("unit", nonNull(r.unit()));
                 w.setValue("kind", r.kind().name());
                 w.setBoolean("monotonic", r.monotonic());
                 w.setBoolean("delta", r.delta());
-                w.setValue("attributes", r.attributes() == null ? java.util.Map.of() : r.attributes());
+                w.setValue("attributes", r.attributes() == null ? Map.of() : r.attributes());
+                w.setDateTime("last_seen", utc(r.timeMillis()));
+                w.commitRow();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The reference for instance ticks: rows of distinct instances, one tick each. */
+    private static byte[] encodeTicksWithClientWriter(List<MetricRow> rows) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, table(SeriesSchema.INSTANCE_TICK_COLUMNS),
+                ClickHouseFormat.RowBinary);
+        try {
+            for (MetricRow r : rows) {
+                w.setString("instance", nonNull(r.instance()));
+                w.setString("service", nonNull(r.service()));
+                w.setString("version", nonNull(r.version()));
+                w.setString("host", nonNull(r.host()));
+                w.setString("environment", nonNull(r.environment()));
+                w.setDateTime("first_ts", utc(r.timeMillis()));
+                w.setDateTime("last_ts", utc(r.timeMillis()));
+                w.setLong("points", 1);
+                w.commitRow();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The reference: the same rows' points through client-v2's RowBinary writer. */
+    private static byte[] encodePointsWithClientWriter(List<MetricRow> rows) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 160);
+        RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, table(SeriesSchema.POINT_COLUMNS), ClickHouseFormat.RowBinary);
+        try {
+            for (MetricRow r : rows) {
+                w.setValue("series_id", new java.math.BigInteger(Long.toUnsignedString(SeriesId.of(r))));
+                w.setDateTime("ts", utc(r.timeMillis()));
+                w.setDateTime("start_ts", utc(r.startTimeMillis()));
                 w.setDouble("value", r.value());
                 w.setLong("count", r.count());
                 w.setDouble("min", r.min());
                 w.setDouble("max", r.max());
                 w.setList("bounds", r.bounds() == null ? List.of() : r.bounds());
                 w.setList("bucket_counts", r.bucketCounts() == null ? List.of() : r.bucketCounts());
+                w.setBoolean("screened", "jvm.memory.used".equals(r.metric()));
                 w.commitRow();
             }
         } catch (IOException | RuntimeException e) {

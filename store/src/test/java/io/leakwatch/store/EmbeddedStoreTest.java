@@ -80,10 +80,12 @@ class EmbeddedStoreTest {
                 T0, T0 + 1_000_000, 1000)).isEmpty();
 
         // the per-minute rollup saw every point: 30 points x 2 pools over 5 minutes
-        assertThat(count("SELECT sum(points) FROM metric_points_1m WHERE instance = 'i-1'")).isEqualTo(60);
+        assertThat(count("SELECT sum(points) FROM series_points_1m WHERE series_id IN "
+                + "(SELECT series_id FROM series WHERE instance = 'i-1')")).isEqualTo(60);
         assertThat(new String(store.engine().query("""
-                SELECT min(min_value), max(max_value), argMaxMerge(last_value) FROM metric_points_1m
-                WHERE instance = {i:String} AND attributes['jvm.memory.pool.name'] = 'G1 Old Gen'
+                SELECT min(min_value), max(max_value), argMaxMerge(last_value) FROM series_points_1m
+                WHERE series_id IN (SELECT series_id FROM series WHERE instance = {i:String}
+                                    AND attributes['jvm.memory.pool.name'] = 'G1 Old Gen')
                 """, Map.of("i", "i-1"), "TabSeparated"), StandardCharsets.UTF_8).trim())
                 .isEqualTo("1000000\t1002900\t1002900");
     }
@@ -95,8 +97,9 @@ class EmbeddedStoreTest {
                 List.of(0.01, 0.1, 1.0), List.of(0L, 1L, 2L, 0L));
         store.writer().write(List.of(h), null);
         String out = new String(store.engine().query("""
-                SELECT kind, delta, count, min, max, bounds, bucket_counts, toUnixTimestamp64Milli(start_ts)
-                FROM metric_points WHERE instance = {i:String}""", Map.of("i", "i-h"), "TabSeparated"),
+                SELECT s.kind, s.delta, p.count, p.min, p.max, p.bounds, p.bucket_counts, toUnixTimestamp64Milli(p.start_ts)
+                FROM series_points AS p INNER JOIN series AS s ON p.series_id = s.series_id
+                WHERE s.instance = {i:String}""", Map.of("i", "i-h"), "TabSeparated"),
                 StandardCharsets.UTF_8).trim();
         assertThat(out).isEqualTo("HISTOGRAM\ttrue\t3\t0.1\t1\t[0.01,0.1,1]\t[0,1,2,0]\t" + (T0 - 60_000));
     }
@@ -106,10 +109,10 @@ class EmbeddedStoreTest {
         List<MetricRow> batch = TestRows.heap("checkout", "i-1", 10, T0);
         store.writer().write(batch, "leakwatch.metrics-0-100-109");
         store.writer().write(batch, "leakwatch.metrics-0-100-109");
-        assertThat(count("SELECT count() FROM metric_points")).isEqualTo(20);
-        assertThat(count("SELECT sum(points) FROM metric_points_1m")).isEqualTo(20);
+        assertThat(count("SELECT count() FROM series_points")).isEqualTo(20);
+        assertThat(count("SELECT sum(points) FROM series_points_1m")).isEqualTo(20);
         store.writer().write(batch, "leakwatch.metrics-0-110-119");
-        assertThat(count("SELECT count() FROM metric_points")).isEqualTo(40);
+        assertThat(count("SELECT count() FROM series_points")).isEqualTo(40);
     }
 
     @Test
@@ -124,7 +127,7 @@ class EmbeddedStoreTest {
             assertThat(p.value()).isEqualTo(42);
         });
         assertThat(store.queries().instances(T0, T0 + 1, 10)).extracting(InstanceInfo::instance).containsExactly(hostile);
-        assertThat(count("SELECT count() FROM metric_points")).isEqualTo(1);
+        assertThat(count("SELECT count() FROM series_points")).isEqualTo(1);
     }
 
     @Test
@@ -155,7 +158,7 @@ class EmbeddedStoreTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(count("SELECT count() FROM metric_points")).isEqualTo(6 * 5 * 40);
+        assertThat(count("SELECT count() FROM series_points")).isEqualTo(6 * 5 * 40);
         assertThat(store.queries().instances(T0, T0 + 10_000_000, 100)).hasSize(6)
                 .allSatisfy(i -> assertThat(i.points()).isEqualTo(200));
     }

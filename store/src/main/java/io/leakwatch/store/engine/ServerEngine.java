@@ -86,6 +86,12 @@ public final class ServerEngine implements ClickHouseEngine {
     @Override
     public byte[] query(String sql, Map<String, ?> params, String format) {
         QuerySettings settings = new QuerySettings().setFormat(ClickHouseFormat.valueOf(Identifiers.format(format)));
+        if (distributed) {
+            // Reads join series-keyed tables with the series table inside subqueries. Every series-keyed table is
+            // sharded by the series' instance (Topology), so each shard can answer its part from its own local
+            // tables: "local" runs the inner subqueries there instead of refusing a double-distributed query.
+            settings.serverSetting("distributed_product_mode", "local");
+        }
         try (QueryResponse response = await(client.query(sql, native_(params), settings));
              InputStream in = response.getInputStream()) {
             return in.readAllBytes();

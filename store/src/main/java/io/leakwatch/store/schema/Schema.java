@@ -7,22 +7,18 @@ import java.util.List;
  * never edited; a change is a new version. Every statement is idempotent on its own ({@code IF NOT EXISTS}),
  * so a migration interrupted half-way is simply run again.
  *
- * <p>Tables: {@code metric_points} (raw points, one row per {@link io.leakwatch.store.MetricRow}),
- * {@code metric_points_1m} (per-minute min/max/last/count per series, filled by a materialized view, for
- * fleet queries), {@code instances_seen} (first/last seen and identity per instance, filled by a
- * materialized view, so listing instances never scans raw points); from migration 2 the JFR evidence:
- * {@code jfr_snapshots}, {@code jfr_old_objects}, {@code jfr_alloc_samples}, {@code jfr_gc} and
- * {@code jfr_stacks}; migration 3 the alerting tables; from migration 4 {@code signal_floors_15m}
- * ({@link SignalFloorsSchema}), per-15-minute floors chained on the per-minute rollup for fleet screening.
+ * <p>Tables: migration 1 {@code metric_points} (raw points with their identity on every row),
+ * {@code metric_points_1m} (per-minute rollup) and {@code instances_seen} (first/last seen and identity per
+ * instance, so listing instances never scans raw points); migration 2 the JFR evidence: {@code jfr_snapshots},
+ * {@code jfr_old_objects}, {@code jfr_alloc_samples}, {@code jfr_gc} and {@code jfr_stacks}; migration 3 the
+ * alerting tables; migration 4 {@code signal_floors_15m} ({@link SignalFloorsSchema}), per-15-minute floors for
+ * fleet screening. Migration 5 ({@link SeriesSchema}) replaced the points and their rollups by series-keyed
+ * tables, about ten times cheaper to insert; since then nothing writes {@code metric_points},
+ * {@code metric_points_1m} or {@code signal_floors_15m} (they keep what older builds wrote until their TTL), and
+ * {@code instances_seen} is fed from {@code instance_ticks}.
  */
 public final class Schema {
-    /** Raw points table. */
-    public static final String POINTS = "metric_points";
-    /** Per-minute rollup. */
-    public static final String POINTS_1M = "metric_points_1m";
-    /** Per-instance first/last seen. */
-    public static final String INSTANCES = "instances_seen";
-    /** Columns of {@link #POINTS} in the order the writer encodes them, with their types. */
+    /** Columns of migration 1's {@code metric_points}, with their types (the layout before migration 5). */
     public static final List<Column> POINT_COLUMNS = List.of(
             new Column("ts", "DateTime64(3, 'UTC')"),
             new Column("start_ts", "DateTime64(3, 'UTC')"),
@@ -148,7 +144,8 @@ public final class Schema {
                 new Migration(2, "JFR snapshots, old-object samples, allocation samples, GC summaries, stacks",
                         jfrTables(ttlDays)),
                 io.leakwatch.store.alerts.AlertSchema.migration(),
-                SignalFloorsSchema.migration(ttlDays));
+                SignalFloorsSchema.migration(ttlDays),
+                SeriesSchema.migration(ttlDays));
     }
 
     /** JFR snapshot table. */

@@ -3,21 +3,16 @@ package io.leakwatch.store.schema;
 import java.util.List;
 
 /**
- * Migration 4: {@code signal_floors_15m}, a coarse rollup chained on {@code metric_points_1m} that keeps, per
+ * Migration 4: {@code signal_floors_15m}, a coarse rollup chained on {@code metric_points_1m} that kept, per
  * instance, series and 15 minutes, only the lowest value of the metrics whose floor can grow in a leak
  * (memory pools, used after GC, classes, threads, buffers, RSS, file descriptors). The fleet ranking screens
- * every instance on it (about 24 rows per series for a 6 h window instead of 360) and runs the full analysis
- * only on the instances whose floors grow.
- *
- * <p>The view only sees rows inserted after it exists: rollup data written before this migration stays
- * unscreened until it ages out, unless backfilled once with {@link #BACKFILL} (idempotent only on an empty
- * table: the minimum is idempotent, the point counts are not).
+ * every instance on such floors (about 24 rows per series for a 6 h window instead of 360) and runs the full
+ * analysis only on the instances whose floors grow. Since migration 5 the floors live in
+ * {@code series_floors_15m} ({@link SeriesSchema}), for the same {@link #METRICS}; this table only keeps what
+ * older builds wrote.
  */
 public final class SignalFloorsSchema {
-    /** The coarse floors table. */
-    public static final String TABLE = "signal_floors_15m";
-
-    /** The metrics the view keeps (the analysis' growth signals; GC time is a rate, not a floor, and is left out). */
+    /** The metrics whose floors are kept (the analysis' growth signals; GC time is a rate, not a floor, and is left out). */
     public static final List<String> METRICS = List.of("jvm.memory.used", "jvm.memory.used_after_last_gc",
             "jvm.class.count", "jvm.thread.count", "jvm.buffer.memory.used", "process.memory.usage",
             "jvm.file_descriptor.count");
@@ -31,10 +26,6 @@ public final class SignalFloorsSchema {
                              'jvm.file_descriptor.count')
             GROUP BY bucket, service, instance, metric, attr_hash
             """;
-
-    /** Fills {@link #TABLE} from the rollup rows written before the view existed. Run once, on an empty table. */
-    public static final String BACKFILL = "INSERT INTO " + TABLE + " (bucket, service, instance, metric, attr_hash, floor, points)\n"
-            + SELECT;
 
     private SignalFloorsSchema() {
     }

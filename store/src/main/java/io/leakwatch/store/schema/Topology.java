@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * <p>For a cluster, each {@code CREATE TABLE IF NOT EXISTS t (...) ENGINE = XMergeTree...} becomes two
  * statements run {@code ON CLUSTER}: a local table {@code t_local} with
  * {@code ReplicatedXMergeTree('/clickhouse/tables/{shard}/{database}/t', '{replica}', ...)} and a
- * {@code Distributed} table named {@code t} (so queries and inserts work unchanged). Rows are sharded by
+ * {@code Distributed} table named {@code t} (so queries and inserts work unchanged). Rows of series-keyed tables
+ * (a {@code series_id} column) are sharded by the id's instance half, rows of others by
  * {@code cityHash64(instance)} where the table has an {@code instance} column, so an instance's raw points,
  * rollups and first/last-seen row live on one shard and the materialized views (which read and write the
  * local tables) aggregate complete data. Tables without {@code instance} whose engine merges rows by key
@@ -41,6 +42,7 @@ public record Topology(String cluster, String database) {
             "ENGINE = ([A-Za-z]*MergeTree)(?:\\(([^()]*)\\))?");
     private static final Pattern ORDER_BY = Pattern.compile("ORDER BY (\\(([^()]*)\\)|[A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern INSTANCE_COLUMN = Pattern.compile("(?m)^\\s*instance\\s");
+    private static final Pattern SERIES_ID_COLUMN = Pattern.compile("(?m)^\\s*series_id\\s");
     private static final Pattern FROM = Pattern.compile("\\bFROM ([A-Za-z_][A-Za-z0-9_]*)\\b");
     private static final String DEDUP_SINGLE = "non_replicated_deduplication_window";
     private static final String DEDUP_REPLICATED = "replicated_deduplication_window";
@@ -142,6 +144,9 @@ public record Topology(String cluster, String database) {
 
     private static String shardingKey(String statement, String engine) {
         String columns = statement.substring(0, statement.indexOf("ENGINE = "));
+        if (SERIES_ID_COLUMN.matcher(columns).find()) {
+            return "intDiv(series_id, 4294967296)"; // the id's instance half (SeriesId): a shard holds whole instances
+        }
         if (INSTANCE_COLUMN.matcher(columns).find()) {
             return "cityHash64(instance)";
         }

@@ -65,13 +65,16 @@ class ClusterSchemaTest {
         assertThat(statements).filteredOn(s -> s.contains("ENGINE = Replicated")).hasSize((int) tables);
         assertThat(statements).filteredOn(s -> s.contains("ENGINE = Distributed(leakwatch_cluster, leakwatch, "))
                 .hasSize((int) tables);
-        assertThat(statements).filteredOn(s -> s.contains("MATERIALIZED VIEW") && !s.contains("signal_floors_15m"))
-                .allSatisfy(s -> assertThat(s).containsAnyOf("TO leakwatch.metric_points_1m_local", "TO leakwatch.instances_seen_local")
-                        .containsAnyOf("FROM leakwatch.metric_points_local)", "FROM leakwatch.metric_points_local\n"));
-        // the chained floors view fires on the shard's per-minute rollup and writes the shard's floors
+        // every view fires on a shard's local table and writes the same shard's local table
+        assertThat(statements).filteredOn(s -> s.contains("MATERIALIZED VIEW")).hasSize(6)
+                .allSatisfy(s -> assertThat(s).containsPattern("TO leakwatch\\.[a-z_0-9]+_local AS")
+                        .containsPattern("FROM leakwatch\\.[a-z_0-9]+_local[)\\s]"));
         assertThat(statements).filteredOn(s -> s.contains("MATERIALIZED VIEW") && s.contains("signal_floors_15m"))
                 .singleElement().satisfies(s -> assertThat(s).contains("TO leakwatch.signal_floors_15m_local")
                         .contains("FROM leakwatch.metric_points_1m_local\n"));
+        assertThat(statements).filteredOn(s -> s.contains("MATERIALIZED VIEW") && s.contains("series_floors_15m"))
+                .singleElement().satisfies(s -> assertThat(s).contains("TO leakwatch.series_floors_15m_local")
+                        .contains("FROM leakwatch.series_points_local\n"));
     }
 
     @Test
@@ -82,6 +85,11 @@ class ClusterSchemaTest {
                 .contains("leakwatch, metric_points_local, cityHash64(instance))"));
         assertThat(statements).anySatisfy(s -> assertThat(s)
                 .contains("alert_rules_local, cityHash64(id))"));
+        // series-keyed tables, the series table included, by the series id's instance half
+        for (String t : List.of("series", "series_points", "series_points_1m", "series_floors_15m")) {
+            assertThat(statements).anySatisfy(s -> assertThat(s)
+                    .contains("leakwatch, " + t + "_local, intDiv(series_id, 4294967296))"));
+        }
         assertThat(statements).anySatisfy(s -> assertThat(s)
                 .contains("alert_history_local, rand())"));
     }
