@@ -5,9 +5,12 @@ import io.leakwatch.ingest.IngestConfig;
 import io.leakwatch.ingest.KafkaMetricsConsumer;
 import io.leakwatch.ingest.OtlpMetricsDecoder;
 import io.leakwatch.store.ChdbLibrary;
+import io.leakwatch.store.ClickHouseMetricWriter;
 import io.leakwatch.store.MetricRow;
+import io.leakwatch.store.MetricWriter;
 import io.leakwatch.store.Store;
 import io.leakwatch.store.StoreConfig;
+import io.leakwatch.store.schema.SeriesSchema;
 import io.leakwatch.testing.KafkaBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,24 +31,26 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Fleet-scale ingest benchmark: a synthetic fleet ({@link SyntheticFleet}: N JVMs × the collector's metric
  * set every 10 s) through the real broker ({@code KafkaBroker.shared()}: {@code KAFKA_BOOTSTRAP_SERVERS} or a
- * self-started one) and the real {@link KafkaMetricsConsumer} into the real embedded store, against the raw
- * insert rate of the same rows straight into the same store through {@code store.writer()}, in the same run
- * and the same process. Prints:
+ * self-started one) and the real {@link KafkaMetricsConsumer} into the real embedded store (series-keyed
+ * tables, {@link SeriesSchema}), against the raw insert rate of the same rows straight into the same store through
+ * a {@link ClickHouseMetricWriter} (what {@code store.writer()} is), in the same run and the same process. Prints:
  * <ol>
  *   <li><b>raw</b>: the fleet's rows, decoded once beforehand, inserted by one thread in batches of
  *   {@code rawBatchRows} rows for {@code seconds} s;</li>
  *   <li><b>ingest</b>: a backlog of {@code ticks} ticks of the fleet produced to the topic first, then consumed
  *   by ingest; rows/s from its first insert to its last (and from consumer start, group join included), and
- *   the rows found in the store afterwards;</li>
+ *   the rows found in {@code series_points} afterwards;</li>
  *   <li><b>latency</b>: the fleet produced in real time (each JVM at its own phase of the 10 s tick, its
  *   points stamped with the send time) for {@code latencySeconds} s while a probe asks the store, every
- *   200 ms, for the newest point of the paced run; freshness lag = probe time − newest point time, i.e. how
- *   old the newest queryable point is (point timestamp → queryable);</li>
+ *   200 ms, for the newest point of the paced run in {@code series_points}; freshness lag = probe time − newest
+ *   point time, i.e. how old the newest queryable point is (point timestamp → queryable);</li>
  *   <li>the ratio ingest / raw, and the process's peak RSS ({@code VmHWM}, embedded engine included).</li>
  *   <li>for raw and ingest also rows per CPU-second of the whole process (engine included), which stays
  *   meaningful when other work shares the machine and wall-clock rates drop.</li>
  * </ol>
- * The store's tables are truncated between phases, so each phase starts from the same state.
+ * Each phase starts from the same state: the series-keyed tables (and {@code instances_seen}, which they feed) are
+ * truncated between phases, and each phase writes through a writer of its own, which has written no series yet, so
+ * every phase writes every series' identity once, as a freshly started ingest does.
  *
  * <p>Run (a few minutes with the defaults; JDK 25):
  * <pre>
@@ -82,7 +87,7 @@ public final class FleetIngestBench {
             truncate(store);
             long[] lag = latency(store, broker, fleet, latencySeconds, partitions, batchRecords);
             System.out.println();
-            System.out.printf("raw insert (store.writer(), 1 thread)     %,12.0f points/s  %,12.0f per CPU-second%n",
+            System.out.printf("raw insert (metric writer, 1 thread)      %,12.0f points/s  %,12.0f per CPU-second%n",
                     raw[0], raw[1]);
             System.out.printf("ingest (Kafka -> consumer -> store)       %,12.0f points/s  %,12.0f per CPU-second"
                     + "  (%,.0f points/s incl. group join)%n", ingest[0], ingest[2], ingest[1]);
@@ -111,14 +116,15 @@ public final class FleetIngestBench {
         }
         // Warm-up: the JIT and the engine's first parts; then timed rounds over the same tick with distinct tokens.
         String run = UUID.randomUUID().toString().substring(0, 8);
-        store.writer().write(batches.getFirst(), "raw-warm-" + run);
+        MetricWriter writer = new ClickHouseMetricWriter(store.engine());
+        writer.write(batches.getFirst(), "raw-warm-" + run);
         long written = 0;
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         long deadline = t0 + seconds * 1_000_000_000L;
         for (int n = 0; System.nanoTime() < deadline; n++) {
             List<MetricRow> b = batches.get(n % batches.size());
-            store.writer().write(b, "raw-" + run + "-" + n);
+            writer.write(b, "raw-" + run + "-" + n);
             written += b.size();
         }
         double rate = written / ((System.nanoTime() - t0) / 1e9);
@@ -154,12 +160,13 @@ public final class FleetIngestBench {
                 expected, bytes >> 20, (System.nanoTime() - t0) / 1e9);
 
         AtomicLong firstInsert = new AtomicLong();
+        MetricWriter writer = new ClickHouseMetricWriter(store.engine());
         long cpu0 = processCpuNanos();
         long start = System.nanoTime();
         try (KafkaMetricsConsumer consumer = KafkaMetricsConsumer.start(config(broker, topic, batchRecords),
                 new OtlpMetricsDecoder(DecodeLimits.defaults()), (rows, token) -> {
                     firstInsert.compareAndSet(0, System.nanoTime());
-                    store.writer().write(rows, token);
+                    writer.write(rows, token);
                 })) {
             while (consumer.rowsWritten() < expected) {
                 Thread.sleep(20); // a benchmark's polling, not a test's synchronisation
@@ -169,7 +176,7 @@ public final class FleetIngestBench {
             }
             long end = System.nanoTime();
             double cpu = (processCpuNanos() - cpu0) / 1e9;
-            long stored = count(store, "SELECT count() FROM metric_points");
+            long stored = count(store, "SELECT count() FROM " + SeriesSchema.POINTS);
             double fromFirst = expected / ((end - firstInsert.get()) / 1e9);
             double fromStart = expected / ((end - start) / 1e9);
             System.out.printf("ingest: %,d rows in %.1f s from the first insert (%.1f s from start); %,d rows in the store%n",
@@ -193,7 +200,7 @@ public final class FleetIngestBench {
         List<Long> lags = Collections.synchronizedList(new ArrayList<>());
         long begin = System.currentTimeMillis();
         try (KafkaMetricsConsumer consumer = KafkaMetricsConsumer.start(config(broker, topic, batchRecords),
-                new OtlpMetricsDecoder(DecodeLimits.defaults()), store.writer());
+                new OtlpMetricsDecoder(DecodeLimits.defaults()), new ClickHouseMetricWriter(store.engine()));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker))) {
             while (!consumer.assigned()) {
                 Thread.sleep(50);
@@ -201,7 +208,7 @@ public final class FleetIngestBench {
             Thread probe = Thread.ofPlatform().name("fleet-bench-probe").daemon().start(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
-                        long newest = count(store, "SELECT toUnixTimestamp64Milli(max(ts)) FROM metric_points");
+                        long newest = count(store, "SELECT toUnixTimestamp64Milli(max(ts)) FROM " + SeriesSchema.POINTS);
                         if (newest >= begin) {
                             lags.add(System.currentTimeMillis() - newest);
                         }
@@ -256,7 +263,8 @@ public final class FleetIngestBench {
     }
 
     private static void truncate(Store store) {
-        for (String table : List.of("metric_points", "metric_points_1m", "instances_seen", "signal_floors_15m")) {
+        for (String table : List.of(SeriesSchema.SERIES, SeriesSchema.POINTS, SeriesSchema.POINTS_1M,
+                SeriesSchema.FLOORS_15M, SeriesSchema.INSTANCE_TICKS, "instances_seen")) {
             store.engine().execute("TRUNCATE TABLE IF EXISTS " + table, Map.of());
         }
     }
