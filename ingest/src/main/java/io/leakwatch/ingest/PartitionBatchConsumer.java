@@ -35,7 +35,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,7 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * are given by the subclass ({@link KafkaMetricsConsumer}, {@code KafkaJfrConsumer}) as a {@link Spec};
  * everything else lives here. A subclass adds only its own public {@code start(...)} methods.
  *
- * <p>How that guarantee holds, per partition, on one thread of its own:
+ * <p>How that guarantee holds, per partition (the consumer runs on one thread of its own; when several
+ * partitions have a batch ready, their inserts run side by side on up to {@link #WRITE_THREADS} writer threads and
+ * the consumer thread waits for all of them before it commits):
  * <ol>
  *   <li>The records of a poll form one batch per partition, {@code [min, max]}. Before inserting, the
  *   consumer commits an <em>intent</em>: offset {@code min} (no progress) with metadata
@@ -91,6 +96,8 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
     private static final Duration DLQ_SEND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration LAG_REPORT_INTERVAL = Duration.ofSeconds(1);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Batches inserted side by side at most: one per core (an insert keeps about one core busy). */
+    static final int WRITE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     /** Starts decoding one record's value (never null). */
     @FunctionalInterface
@@ -212,6 +219,8 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
+    /** Runs the inserts of several partitions' batches side by side; only between start and stop of the loop. */
+    private ExecutorService writers;
 
     /** Builds the consumer; nothing connects until {@link #startPolling()}. */
     protected PartitionBatchConsumer(IngestConfig.KafkaConfig config, Spec<T> spec, IngestTelemetry telemetry) {
@@ -325,6 +334,7 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
         try {
             consumer = new KafkaConsumer<>(consumerProps());
             producer = new KafkaProducer<>(producerProps());
+            writers = Executors.newFixedThreadPool(WRITE_THREADS, daemonThreads(spec.threadName() + "-write-"));
             consumer.subscribe(List.of(spec.topic()), new Rebalance());
             log.info("{} started: topic {}, group {}, brokers {}",
                     spec.name(), spec.topic(), spec.groupId(), config.bootstrapServers());
@@ -380,6 +390,9 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{} could not start: {}", spec.name(), e.getMessage(), e);
         } finally {
+            if (writers != null) {
+                writers.shutdown(); // an insert under way ends on its own; its batch was not committed
+            }
             partitions.clear();
             assignedPartitions = 0;
             joinedGroup = false;
@@ -441,10 +454,20 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
             intents.keySet().forEach(tp -> partitions.get(tp).batch.intentCommitted = true);
         }
         long now = System.nanoTime();
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        List<PartitionState<T>> due = new ArrayList<>();
         for (PartitionState<T> s : partitions.values()) {
-            if (s.batch != null && s.batch.intentCommitted && now >= s.nextAttemptNanos && write(s)) {
+            if (s.batch != null && s.batch.intentCommitted && now >= s.nextAttemptNanos) {
+                due.add(s);
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+        List<String> retryReasons = attempts(due);
+        for (int i = 0; i < due.size(); i++) {
+            PartitionState<T> s = due.get(i);
+            if (retryReasons.get(i) == null) {
                 done.put(s.tp, new OffsetAndMetadata(s.batch.max + 1, ""));
+            } else {
+                retryLater(s, token(s), retryReasons.get(i));
             }
         }
         if (!done.isEmpty()) {
@@ -539,10 +562,60 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
         s.intent = intent;
     }
 
-    /** Tries one batch; true when it is written (or dead-lettered) and may be committed. */
-    private boolean write(PartitionState<T> s) {
+    /**
+     * Tries the due partitions' batches, each on its own writer thread when there are several (their inserts then
+     * use the cores side by side), and waits for all; per batch in order, null when it is written (or
+     * dead-lettered) and may be committed, else why it is to be retried. The consumer itself is only touched here,
+     * on its own thread, after the attempts. An unexpected writer exception (a bug, not a {@code StoreException})
+     * is rethrown once every attempt has ended, so nothing of this round is committed (a landed batch's replay is
+     * dropped by its token).
+     */
+    private List<String> attempts(List<PartitionState<T>> due) {
+        if (due.size() <= 1 || writers == null) {
+            List<String> out = new ArrayList<>();
+            due.forEach(s -> out.add(attempt(s)));
+            return out;
+        }
+        List<Future<String>> running = new ArrayList<>();
+        due.forEach(s -> running.add(writers.submit(() -> attempt(s))));
+        List<String> out = new ArrayList<>();
+        RuntimeException failure = null;
+        boolean interrupted = false;
+        for (Future<String> f : running) {
+            try {
+                out.add(interrupted ? null : f.get());
+            } catch (InterruptedException e) {
+                interrupted = true; // stop waiting; the writers end their inserts on their own
+                out.add(null);
+            } catch (ExecutionException e) {
+                out.add(null);
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(new InterruptedException("closing"));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return out;
+    }
+
+    private static String token(PartitionState<?> s) {
+        return s.tp.topic() + "-" + s.tp.partition() + "-" + s.batch.min + "-" + s.batch.max;
+    }
+
+    /**
+     * Tries one batch, off the consumer thread when several are due: null when it is written (or dead-lettered)
+     * and may be committed, else the reason to retry it later.
+     */
+    private String attempt(PartitionState<T> s) {
         Batch<T> b = s.batch;
-        String token = s.tp.topic() + "-" + s.tp.partition() + "-" + b.min + "-" + b.max;
+        String token = token(s);
         try {
             sendDeadLetters(b.deadLetters);
             if (!b.rows.isEmpty()) {
@@ -561,11 +634,10 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
             if (s.attempts > 0) {
                 log.info("Batch {} written after {} retries", token, s.attempts);
             }
-            return true;
+            return null;
         } catch (StoreException e) {
             if (e.retryable()) {
-                retryLater(s, token, "store: " + e.getMessage());
-                return false;
+                return "store: " + e.getMessage();
             }
             log.error("Store refused batch {} ({} rows), sending its records to {}: {}", token, b.rows.size(),
                     config.dlqTopic(), e.getMessage());
@@ -579,14 +651,12 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
             }
             try {
                 sendDeadLetters(all);
-                return true;
+                return null;
             } catch (KafkaException | DeadLetterException e2) {
-                retryLater(s, token, "dead-letter topic: " + e2.getMessage());
-                return false;
+                return "dead-letter topic: " + e2.getMessage();
             }
         } catch (KafkaException | DeadLetterException e) {
-            retryLater(s, token, "dead-letter topic: " + e.getMessage());
-            return false;
+            return "dead-letter topic: " + e.getMessage();
         }
     }
 
@@ -671,6 +741,16 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
             Thread.currentThread().interrupt();
             running = false;
         }
+    }
+
+    /** Daemon threads named {@code prefix1}, {@code prefix2}, ...: for a consumer's helper pools. */
+    protected static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Parses {@code leakwatch:min-max}; null for anything else. */

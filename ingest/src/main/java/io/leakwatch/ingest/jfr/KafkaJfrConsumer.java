@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Consumes JFR snapshot envelopes from Kafka (topic {@code leakwatch.jfr}, key {@code service.instance.id}) in a
@@ -70,12 +69,8 @@ public final class KafkaJfrConsumer extends PartitionBatchConsumer<JfrSnapshotRo
                                          JfrSnapshotSink writer, IngestTelemetry telemetry) {
         // Parsing a recording takes far longer than reading it from Kafka: the batch's envelopes are parsed
         // in parallel, off the consumer thread, which only waits for the results in offset order.
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService parsers = Executors.newFixedThreadPool(decoder.config().workerThreads(), r -> {
-            Thread t = new Thread(r, "leakwatch-jfr-parse-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService parsers = Executors.newFixedThreadPool(decoder.config().workerThreads(),
+                daemonThreads("leakwatch-jfr-parse-"));
         Hooks hooks = new Hooks() {
             @Override
             public void inserted(int rows) {
