@@ -55,11 +55,11 @@ import java.util.TreeSet;
  * The second stage of a ranking takes the instances' identities from the screen just before it over the same
  * window rather than reading the instances table again. Measured and kept out: computing the versions'
  * first minutes inside the reduction (a {@code minMap} per row cost more than the separate scan of
- * {@link #VERSIONS}); other result formats (no change in engine time). Note that {@code instance IN}
- * skips few granules only if the instances' series ids are scattered; they are not: an id's high bits hash its instance,
- * (service, metric, version) block is only a few granules long, so the batch reads most of the window.
- * A key-prefix filter on (service, version, instance) was measured and dropped: the instance filter already
- * skips the same granules through PREWHERE, and the tuple set was slower to evaluate.
+ * {@link #VERSIONS}); other result formats (no change in engine time). The series in scope come from the small
+ * {@code series} table (sorted by instance), and the rollup is read by {@code series_id IN} those ids: an id's high
+ * half hashes its instance, so one instance's series are adjacent in the rollup's (series_id, minute) order and a
+ * batch of instances reads only their granules (the wide layout before migration 5 put service, metric and version
+ * before instance in its key, and a batch read most of the window).
  */
 public final class ClickHouseSignalQueries implements SignalQueries {
 
