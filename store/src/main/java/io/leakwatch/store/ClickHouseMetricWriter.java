@@ -90,10 +90,7 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         if (rows.isEmpty()) {
             return;
         }
-        long[] ids = new long[rows.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = SeriesId.of(rows.get(i));
-        }
+        long[] ids = SeriesId.of(rows);
         if (!storedSeriesLoaded) {
             loadStoredSeries();
         }
@@ -192,18 +189,20 @@ public final class ClickHouseMetricWriter implements MetricWriter {
      * checks that both produce the same bytes. Public for the insert cost benchmark.
      */
     public static byte[] encode(List<MetricRow> rows) {
-        long[] ids = new long[rows.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = SeriesId.of(rows.get(i));
-        }
-        return encodePoints(rows, ids);
+        return encodePoints(rows, SeriesId.of(rows));
     }
 
     private static byte[] encodePoints(List<MetricRow> rows, long[] ids) {
         RowBinaryBuffer out = new RowBinaryBuffer(rows.size() * 64);
+        String metric = null;
+        boolean screened = false;
         try {
             for (int i = 0; i < ids.length; i++) {
                 MetricRow r = rows.get(i);
+                if (i == 0 || r.metric() != metric) { // a metric's points are consecutive, sharing its name object
+                    metric = r.metric();
+                    screened = metric != null && SCREENED.contains(metric);
+                }
                 out.int64(ids[i]);
                 out.int64(r.timeMillis());
                 out.int64(r.startTimeMillis());
@@ -221,7 +220,7 @@ public final class ClickHouseMetricWriter implements MetricWriter {
                 for (Long c : counts) {
                     out.int64(c);
                 }
-                out.int8(SCREENED.contains(r.metric()) ? 1 : 0);
+                out.int8(screened ? 1 : 0);
             }
         } catch (RuntimeException e) {
             throw new StoreException("cannot encode metric rows: " + e.getMessage(), false, e);

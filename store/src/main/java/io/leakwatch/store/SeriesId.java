@@ -1,5 +1,6 @@
 package io.leakwatch.store;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,14 +32,50 @@ public final class SeriesId {
 
     public static long of(String service, String version, String instance, String metric,
                           Map<String, String> attributes) {
+        return of(instancePart(instance), namePart(service, version, metric), attributes);
+    }
+
+    /**
+     * The ids of the rows, in order. Rows of one export share their instance, service and version strings, and the
+     * points of one metric its name: the parts hashed from them are reused while they are the same objects.
+     */
+    public static long[] of(List<MetricRow> rows) {
+        long[] ids = new long[rows.size()];
+        String instance = null;
+        String service = null;
+        String version = null;
+        String metric = null;
+        long instancePart = 0;
+        long namePart = 0;
+        for (int i = 0; i < ids.length; i++) {
+            MetricRow r = rows.get(i);
+            if (i == 0 || r.instance() != instance) {
+                instance = r.instance();
+                instancePart = instancePart(instance);
+            }
+            if (i == 0 || r.service() != service || r.version() != version || r.metric() != metric) {
+                service = r.service();
+                version = r.version();
+                metric = r.metric();
+                namePart = namePart(service, version, metric);
+            }
+            ids[i] = of(instancePart, namePart, r.attributes());
+        }
+        return ids;
+    }
+
+    private static long namePart(String service, String version, String metric) {
+        return mix(mix(mix(hash(service)) + hash(version)) * GOLDEN + hash(metric));
+    }
+
+    private static long of(long instancePart, long namePart, Map<String, String> attributes) {
         long attrs = 0;
         if (attributes != null) {
             for (Map.Entry<String, String> e : attributes.entrySet()) {
                 attrs += mix(hash(e.getKey()) * GOLDEN + hash(e.getValue()));
             }
         }
-        long rest = mix(mix(mix(mix(hash(service)) + hash(version)) * GOLDEN + hash(metric)) + attrs);
-        return (instancePart(instance) << 32) | (rest >>> 32);
+        return (instancePart << 32) | (mix(namePart + attrs) >>> 32);
     }
 
     /** The high 32 bits of every id of the instance's series, as an unsigned number. */

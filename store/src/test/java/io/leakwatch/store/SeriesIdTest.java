@@ -2,7 +2,9 @@ package io.leakwatch.store;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +22,20 @@ class SeriesIdTest {
     }
 
     private static final long GOLDEN = 8501622534422044880L;
+
+    @Test
+    void aBatchsIdsAreEachRowsId() {
+        List<MetricRow> rows = new ArrayList<>(TestRows.heap("checkout", "i-1", 3, TestRows.T0));
+        rows.addAll(TestRows.heap("checkout", "i-2", 2, TestRows.T0));
+        rows.add(MetricRow.scalar(0, "checkout", "1.0.0", new String("i-2"), "jvm.thread.count", "1", MetricKind.GAUGE,
+                Map.of(), 7));
+        rows.add(MetricRow.scalar(0, "billing", "1.0.0", "i-2", "jvm.thread.count", "1", MetricKind.GAUGE, Map.of(), 7));
+        rows.add(MetricRow.scalar(0, null, null, null, null, null, MetricKind.GAUGE, null, 7));
+        long[] ids = SeriesId.of(rows);
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(ids[i]).as("row %d", i).isEqualTo(SeriesId.of(rows.get(i)));
+        }
+    }
 
     @Test
     void theOrderOfAttributesDoesNotMakeANewSeries() {
