@@ -210,16 +210,8 @@ public final class ClickHouseMetricWriter implements MetricWriter {
                 out.int64(r.count());
                 out.float64(r.min());
                 out.float64(r.max());
-                List<Double> bounds = r.bounds() == null ? List.of() : r.bounds();
-                out.varint(bounds.size());
-                for (Double b : bounds) {
-                    out.float64(b);
-                }
-                List<Long> counts = r.bucketCounts() == null ? List.of() : r.bucketCounts();
-                out.varint(counts.size());
-                for (Long c : counts) {
-                    out.int64(c);
-                }
+                out.float64Array(r.bounds());
+                out.int64Array(r.bucketCounts());
                 out.int8(screened ? 1 : 0);
             }
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,6 +49,30 @@ public final class RowBinaryBuffer {
         ensure(8);
         DOUBLE_LE.set(buf, pos, v);
         pos += 8;
+    }
+
+    /** An {@code Array(Float64)}; null is the empty array. */
+    public void float64Array(List<Double> values) {
+        if (values == null) {
+            int8(0);
+            return;
+        }
+        varint(values.size());
+        for (Double v : values) {
+            float64(v);
+        }
+    }
+
+    /** An {@code Array(UInt64)} or {@code Array(Int64)}; null is the empty array. */
+    public void int64Array(List<Long> values) {
+        if (values == null) {
+            int8(0);
+            return;
+        }
+        varint(values.size());
+        for (Long v : values) {
+            int64(v);
+        }
     }
 
     public void varint(long v) {
