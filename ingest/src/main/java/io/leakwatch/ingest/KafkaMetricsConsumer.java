@@ -2,6 +2,7 @@ package io.leakwatch.ingest;
 
 import io.leakwatch.store.MetricRow;
 import io.leakwatch.store.MetricWriter;
+import io.leakwatch.store.StoreException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,8 +76,9 @@ public final class KafkaMetricsConsumer extends PartitionBatchConsumer<MetricRow
     public static KafkaMetricsConsumer start(IngestConfig.KafkaConfig config, OtlpMetricsDecoder decoder,
                                              MetricWriter writer, IngestTelemetry telemetry) {
         // Since points are stored by series id the insert is no longer most of a batch's cost: decoding a
-        // record is about as much (1-2 µs a point), so a batch's records are decoded in parallel, off the consumer
-        // thread, which waits for the results in offset order and then inserts.
+        // record and preparing its rows for the writer is about as much (1-2 µs a point), so a batch's records are
+        // decoded and prepared in parallel, off the consumer thread, which waits for the results in offset order,
+        // joins them and then inserts.
         ExecutorService decoders = Executors.newFixedThreadPool(DECODE_THREADS, daemonThreads("leakwatch-otlp-decode-"));
         Hooks hooks = new Hooks() {
             @Override
@@ -84,9 +86,20 @@ public final class KafkaMetricsConsumer extends PartitionBatchConsumer<MetricRow
                 decoders.shutdownNow();
             }
         };
-        var spec = new Spec<MetricRow>("Kafka metrics consumer", LOG, THREAD_NAME,
+        RecordDecoder<MetricRow> recordDecoder = new RecordDecoder<>() {
+            @Override
+            public Decoding<MetricRow> start(ConsumerRecord<byte[], byte[]> r) {
+                return decodeOn(decoders, decoder, writer, telemetry, r);
+            }
+
+            @Override
+            public List<MetricRow> join(List<List<MetricRow>> parts) {
+                return writer.join(parts);
+            }
+        };
+        var spec = new Spec<>("Kafka metrics consumer", LOG, THREAD_NAME,
                 "leakwatch-ingest-", config.metricsTopic(), config.groupId(), BATCHING_DEFAULTS,
-                IngestTelemetry.Source.KAFKA_METRICS, true, r -> decodeOn(decoders, decoder, telemetry, r),
+                IngestTelemetry.Source.KAFKA_METRICS, true, recordDecoder,
                 writer::write, hooks, new Batching(config.batchMaxRecords(), config.batchMaxDelay()));
         KafkaMetricsConsumer c;
         try {
@@ -99,9 +112,10 @@ public final class KafkaMetricsConsumer extends PartitionBatchConsumer<MetricRow
         return c;
     }
 
-    private static Decoding<MetricRow> decodeOn(ExecutorService decoders, OtlpMetricsDecoder decoder,
+    private static Decoding<MetricRow> decodeOn(ExecutorService decoders, OtlpMetricsDecoder decoder, MetricWriter writer,
                                                 IngestTelemetry telemetry, ConsumerRecord<byte[], byte[]> r) {
-        Future<List<MetricRow>> decoded = decoders.submit(() -> decode(decoder, telemetry, r));
+        // the writer's preparation (series ids, encoding) runs here too, while the rows are in this core's caches
+        Future<List<MetricRow>> decoded = decoders.submit(() -> prepare(writer, decode(decoder, telemetry, r)));
         return () -> {
             try {
                 return decoded.get();
@@ -113,6 +127,18 @@ public final class KafkaMetricsConsumer extends PartitionBatchConsumer<MetricRow
                         + " failed: " + e.getCause(), e.getCause());
             }
         };
+    }
+
+    /** A record whose rows the store cannot take (it could not encode them) goes to the dead-letter topic alone. */
+    private static List<MetricRow> prepare(MetricWriter writer, List<MetricRow> rows) {
+        try {
+            return writer.prepare(rows);
+        } catch (StoreException e) {
+            if (e.retryable()) {
+                throw e;
+            }
+            throw new PayloadRejectedException("store cannot take the rows: " + e.getMessage(), false, e);
+        }
     }
 
     private static List<MetricRow> decode(OtlpMetricsDecoder decoder, IngestTelemetry telemetry,

@@ -107,6 +107,13 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
          * may run elsewhere in parallel; on the consumer thread, so it must not block for long.
          */
         Decoding<T> start(ConsumerRecord<byte[], byte[]> record);
+
+        /** A batch's rows from its records' rows, in offset order; by default they are concatenated. */
+        default List<T> join(List<List<T>> parts) {
+            List<T> all = new ArrayList<>(parts.stream().mapToInt(List::size).sum());
+            parts.forEach(all::addAll);
+            return all;
+        }
     }
 
     /** One record's decoding under way. */
@@ -531,6 +538,7 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             decodings.add(r.value() == null ? null : spec.decoder().start(r));
         }
+        List<List<T>> parts = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             ConsumerRecord<byte[], byte[]> r = records.get(i);
             if (decodings.get(i) == null) {
@@ -538,7 +546,7 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
                 continue;
             }
             try {
-                batch.rows.addAll(decodings.get(i).rows());
+                parts.add(decodings.get(i).rows());
             } catch (PayloadRejectedException e) {
                 batch.deadLetters.add(new DeadLetter(r, e.getMessage()));
             } catch (InterruptedException e) {
@@ -551,6 +559,12 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
                 putBack(s, records, intent);
                 throw e;
             }
+        }
+        try {
+            batch.rows = spec.decoder().join(parts);
+        } catch (RuntimeException e) {
+            putBack(s, records, intent);
+            throw e;
         }
         return batch;
     }
@@ -831,7 +845,7 @@ public abstract class PartitionBatchConsumer<T> implements AutoCloseable {
         final long min;
         final long max;
         final List<ConsumerRecord<byte[], byte[]>> records;
-        final List<T> rows = new ArrayList<>();
+        List<T> rows = List.of();
         final List<DeadLetter> deadLetters = new ArrayList<>();
         boolean intentCommitted;
 

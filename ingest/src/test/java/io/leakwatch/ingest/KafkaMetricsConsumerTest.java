@@ -2,6 +2,7 @@ package io.leakwatch.ingest;
 
 import io.leakwatch.store.MetricRow;
 import io.leakwatch.store.MetricWriter;
+import io.leakwatch.store.StoreException;
 import io.leakwatch.testing.KafkaBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,7 +18,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -172,6 +176,43 @@ class KafkaMetricsConsumerTest {
             assertThat(header(letter, KafkaMetricsConsumer.HEADER_SOURCE_OFFSET)).isEqualTo(Long.toString(sent.offset()));
             assertThat(header(letter, KafkaMetricsConsumer.HEADER_REASON)).contains("OTLP");
         }
+    }
+
+    @Test
+    void preparesRowsOnTheDecodingThreadsAndDeadLettersARecordTheWriterCannotPrepare() throws Exception {
+        Set<String> preparingThreads = ConcurrentHashMap.newKeySet();
+        AtomicInteger joins = new AtomicInteger();
+        MetricWriter preparing = new MetricWriter() {
+            @Override
+            public void write(List<MetricRow> rows, String token) {
+                writer.write(rows, token);
+            }
+
+            @Override
+            public List<MetricRow> prepare(List<MetricRow> rows) {
+                preparingThreads.add(Thread.currentThread().getName());
+                if (rows.getFirst().instance().equals("p-2")) {
+                    throw new StoreException("cannot encode", false);
+                }
+                return rows;
+            }
+
+            @Override
+            public List<MetricRow> join(List<? extends List<MetricRow>> parts) {
+                joins.incrementAndGet();
+                return MetricWriter.super.join(parts);
+            }
+        };
+        List<String> sent = produce("p", 5);
+        KafkaMetricsConsumer consumer = start(preparing);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.rows().size() == 4 * POINTS_PER_RECORD
+                && consumer.deadLettered() == 1);
+
+        assertThat(new HashSet<>(instancesOf(writer.rows())))
+                .containsExactlyInAnyOrderElementsOf(sent.stream().filter(i -> !i.equals("p-2")).toList());
+        assertThat(preparingThreads).isNotEmpty().allMatch(t -> t.startsWith("leakwatch-otlp-decode-"));
+        assertThat(joins.get()).isPositive();
     }
 
     @Test

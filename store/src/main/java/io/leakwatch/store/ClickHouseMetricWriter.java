@@ -1,5 +1,6 @@
 package io.leakwatch.store;
 
+import com.carrotsearch.hppc.LongLongHashMap;
 import io.leakwatch.store.engine.ClickHouseEngine;
 import io.leakwatch.store.schema.SeriesSchema;
 import io.leakwatch.store.schema.SignalFloorsSchema;
@@ -9,11 +10,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes metric rows into the series-keyed tables ({@link SeriesSchema}) through either engine: for each batch the
@@ -38,10 +37,13 @@ public final class ClickHouseMetricWriter implements MetricWriter {
     /** A series' identity is written again after 3 to 6 hours, which keeps its {@code last_seen} (and TTL) current. */
     static final long SERIES_REFRESH_MILLIS = 3 * 3_600_000L;
     /**
-     * Most series ids remembered as written: about 70 bytes of heap each (a map entry and two boxed longs), so
-     * 1 M (about 30 k JVMs' series) is at most ~70 MB; a 10 k-JVM fleet takes ~25 MB.
+     * Most series ids remembered as written: 21 to 43 bytes of heap each (two longs in an open-addressing map at a
+     * load factor between 0.375 and 0.75), so 1 M (about 30 k JVMs' series) is at most ~43 MB; a 10 k-JVM fleet
+     * takes at most ~14 MB.
      */
     static final int MAX_KNOWN_SERIES = 1_000_000;
+    /** Older than any {@code last_seen}: a series never written is always due. */
+    private static final long NEVER = Long.MIN_VALUE / 2;
     private static final Set<String> SCREENED = Set.copyOf(SignalFloorsSchema.METRICS);
     private static final List<String> SERIES_COLUMNS = SeriesSchema.names(SeriesSchema.SERIES_COLUMNS);
     private static final List<String> POINT_COLUMNS = SeriesSchema.names(SeriesSchema.POINT_COLUMNS);
@@ -58,8 +60,8 @@ public final class ClickHouseMetricWriter implements MetricWriter {
 
     private final ClickHouseEngine engine;
     private final int maxInsertRows;
-    /** Series id → the newest {@code last_seen} written for it. */
-    private final ConcurrentHashMap<Long, Long> writtenSeries = new ConcurrentHashMap<>();
+    /** Series id → the newest {@code last_seen} written for it; guarded by its own lock. */
+    private final LongLongHashMap writtenSeries = new LongLongHashMap();
     private volatile boolean storedSeriesLoaded;
 
     public ClickHouseMetricWriter(ClickHouseEngine engine) {
@@ -78,49 +80,75 @@ public final class ClickHouseMetricWriter implements MetricWriter {
             // One insert per slice keeps an insert's memory bounded. The slices and their tokens follow from the
             // batch alone, so a replay of the batch cuts the same slices and each landed one is dropped again.
             for (int from = 0, k = 0; from < rows.size(); from += maxInsertRows, k++) {
-                insert(rows.subList(from, Math.min(rows.size(), from + maxInsertRows)),
+                insert(PreparedRows.of(rows.subList(from, Math.min(rows.size(), from + maxInsertRows))),
                         dedupToken == null ? null : dedupToken + "-slice" + k);
             }
             return;
         }
-        insert(rows, dedupToken);
+        insert(PreparedRows.of(rows), dedupToken);
     }
 
-    private void insert(List<MetricRow> rows, String dedupToken) {
+    /** {@link PreparedRows}: the series ids, points and instance spans, computed on the calling thread. */
+    @Override
+    public List<MetricRow> prepare(List<MetricRow> rows) {
+        return PreparedRows.of(rows);
+    }
+
+    @Override
+    public List<MetricRow> join(List<? extends List<MetricRow>> parts) {
+        return PreparedRows.join(parts);
+    }
+
+    private void insert(PreparedRows rows, String dedupToken) {
         if (rows.isEmpty()) {
             return;
         }
-        long[] ids = SeriesId.of(rows);
         if (!storedSeriesLoaded) {
             loadStoredSeries();
         }
-        Map<Long, MetricRow> due = dueSeries(rows, ids);
+        Map<Long, MetricRow> due = dueSeries(rows);
         if (!due.isEmpty()) {
             engine.insert(SeriesSchema.SERIES, SERIES_COLUMNS, "RowBinary", encodeSeries(due), null,
                     NO_MERGE_ON_INSERT);
         }
-        engine.insert(SeriesSchema.POINTS, POINT_COLUMNS, "RowBinary", encodePoints(rows, ids),
-                dedupToken, NO_MERGE_ON_INSERT);
+        engine.insert(SeriesSchema.POINTS, POINT_COLUMNS, "RowBinary", rows.points(), dedupToken, NO_MERGE_ON_INSERT);
         engine.insert(SeriesSchema.INSTANCE_TICKS, INSTANCE_TICK_COLUMNS, "RowBinary",
-                encodeInstanceTicks(rows), dedupToken == null ? null : dedupToken + "-instances", NO_MERGE_ON_INSERT);
+                encodeTicks(rows.instances()), dedupToken == null ? null : dedupToken + "-instances",
+                NO_MERGE_ON_INSERT);
         // only now: a failed insert leaves the series due, so the retry writes their identity again
-        if (writtenSeries.size() + due.size() > MAX_KNOWN_SERIES) {
-            writtenSeries.clear();
+        synchronized (writtenSeries) {
+            if (writtenSeries.size() + due.size() > MAX_KNOWN_SERIES) {
+                writtenSeries.clear();
+            }
+            due.forEach((id, row) -> remember(id, row.timeMillis()));
         }
-        due.forEach((id, row) -> writtenSeries.merge(id, row.timeMillis(), Math::max));
     }
 
     /** Per series of the batch whose identity is unwritten or older than the refresh period: its newest row. */
-    private Map<Long, MetricRow> dueSeries(List<MetricRow> rows, long[] ids) {
+    private Map<Long, MetricRow> dueSeries(PreparedRows rows) {
+        long[] ids = rows.ids();
+        long[] times = rows.times();
         Map<Long, MetricRow> due = new HashMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            MetricRow r = rows.get(i);
-            Long written = writtenSeries.get(ids[i]);
-            if (written == null || r.timeMillis() - written >= refreshMillis(ids[i])) {
-                due.merge(ids[i], r, (a, b) -> b.timeMillis() >= a.timeMillis() ? b : a);
+        synchronized (writtenSeries) {
+            for (int i = 0; i < ids.length; i++) {
+                long age = times[i] - writtenSeries.getOrDefault(ids[i], NEVER);
+                // the common case, a series written under 3 h ago, needs no division
+                if (age >= SERIES_REFRESH_MILLIS && age >= refreshMillis(ids[i])) {
+                    due.merge(ids[i], rows.get(i), (a, b) -> b.timeMillis() >= a.timeMillis() ? b : a);
+                }
             }
         }
         return due;
+    }
+
+    /** Under the lock of {@link #writtenSeries}. */
+    private void remember(long seriesId, long lastSeen) {
+        int slot = writtenSeries.indexOf(seriesId);
+        if (writtenSeries.indexExists(slot)) {
+            writtenSeries.indexReplace(slot, Math.max(writtenSeries.indexGet(slot), lastSeen));
+        } else {
+            writtenSeries.indexInsert(slot, seriesId, lastSeen);
+        }
     }
 
     /** How long after its last write a series' identity is due again: 3 to 6 hours, by its id. */
@@ -144,8 +172,9 @@ public final class ClickHouseMetricWriter implements MetricWriter {
             for (String line : body.split("\n")) {
                 int tab = line.indexOf('\t');
                 if (tab > 0) {
-                    writtenSeries.merge(Long.parseUnsignedLong(line.substring(0, tab)),
-                            Long.parseLong(line.substring(tab + 1)), Math::max);
+                    synchronized (writtenSeries) {
+                        remember(Long.parseUnsignedLong(line.substring(0, tab)), Long.parseLong(line.substring(tab + 1)));
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -192,7 +221,7 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         return encodePoints(rows, SeriesId.of(rows));
     }
 
-    private static byte[] encodePoints(List<MetricRow> rows, long[] ids) {
+    static byte[] encodePoints(List<MetricRow> rows, long[] ids) {
         RowBinaryBuffer out = new RowBinaryBuffer(rows.size() * 64);
         String metric = null;
         boolean screened = false;
@@ -220,36 +249,24 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         return out.toByteArray();
     }
 
-    /** One {@code instance_ticks} row per instance of the batch: its identity at its newest point, span and count. */
+    /** One {@code instance_ticks} row per instance of the rows: its identity at its newest point, span and count. */
     static byte[] encodeInstanceTicks(List<MetricRow> rows) {
-        Map<String, long[]> spans = new LinkedHashMap<>(); // instance -> {first, last, points, index of newest row}
-        for (int i = 0; i < rows.size(); i++) {
-            MetricRow r = rows.get(i);
-            long[] s = spans.get(r.instance());
-            if (s == null) {
-                spans.put(r.instance(), new long[]{r.timeMillis(), r.timeMillis(), 1, i});
-            } else {
-                s[0] = Math.min(s[0], r.timeMillis());
-                if (r.timeMillis() >= s[1]) {
-                    s[1] = r.timeMillis();
-                    s[3] = i;
-                }
-                s[2]++;
-            }
-        }
+        return encodeTicks(PreparedRows.of(rows).instances());
+    }
+
+    private static byte[] encodeTicks(List<PreparedRows.InstanceSpan> spans) {
         RowBinaryBuffer out = new RowBinaryBuffer(spans.size() * 96);
         try {
-            for (Map.Entry<String, long[]> e : spans.entrySet()) {
-                long[] s = e.getValue();
-                MetricRow newest = rows.get((int) s[3]);
-                out.string(e.getKey());
+            for (PreparedRows.InstanceSpan s : spans) {
+                MetricRow newest = s.newest();
+                out.string(s.instance());
                 out.string(newest.service());
                 out.string(newest.version());
                 out.string(newest.host());
                 out.string(newest.environment());
-                out.int64(s[0]);
-                out.int64(s[1]);
-                out.int64(s[2]);
+                out.int64(s.first());
+                out.int64(s.last());
+                out.int64(s.points());
             }
         } catch (RuntimeException e) {
             throw new StoreException("cannot encode instance ticks: " + e.getMessage(), false, e);

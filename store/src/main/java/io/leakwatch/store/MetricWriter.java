@@ -1,5 +1,6 @@
 package io.leakwatch.store;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,4 +20,20 @@ public interface MetricWriter {
      *                        trying again may succeed
      */
     void write(List<MetricRow> rows, String dedupToken);
+
+    /**
+     * Does the part of writing that needs no store (e.g. encoding) on the calling thread, ahead of {@link #write}:
+     * ingest calls it on the threads that decode, in parallel. What it returns is the same rows, and {@link #write}
+     * and {@link #join} take it in their place. By default it does nothing.
+     */
+    default List<MetricRow> prepare(List<MetricRow> rows) {
+        return rows;
+    }
+
+    /** The parts (each as {@link #prepare} returned it) as one list of rows, in order, for one {@link #write}. */
+    default List<MetricRow> join(List<? extends List<MetricRow>> parts) {
+        List<MetricRow> all = new ArrayList<>(parts.stream().mapToInt(List::size).sum());
+        parts.forEach(all::addAll);
+        return all;
+    }
 }

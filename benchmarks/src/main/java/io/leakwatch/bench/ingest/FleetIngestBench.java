@@ -163,11 +163,25 @@ public final class FleetIngestBench {
         MetricWriter writer = new ClickHouseMetricWriter(store.engine());
         long cpu0 = processCpuNanos();
         long start = System.nanoTime();
+        MetricWriter timed = new MetricWriter() { // the writer, noting when the first insert starts
+            @Override
+            public void write(List<MetricRow> rows, String token) {
+                firstInsert.compareAndSet(0, System.nanoTime());
+                writer.write(rows, token);
+            }
+
+            @Override
+            public List<MetricRow> prepare(List<MetricRow> rows) {
+                return writer.prepare(rows);
+            }
+
+            @Override
+            public List<MetricRow> join(List<? extends List<MetricRow>> parts) {
+                return writer.join(parts);
+            }
+        };
         try (KafkaMetricsConsumer consumer = KafkaMetricsConsumer.start(config(broker, topic, batchRecords),
-                new OtlpMetricsDecoder(DecodeLimits.defaults()), (rows, token) -> {
-                    firstInsert.compareAndSet(0, System.nanoTime());
-                    writer.write(rows, token);
-                })) {
+                new OtlpMetricsDecoder(DecodeLimits.defaults()), timed)) {
             while (consumer.rowsWritten() < expected) {
                 Thread.sleep(20); // a benchmark's polling, not a test's synchronisation
                 if (System.nanoTime() - start > 900_000_000_000L) {
