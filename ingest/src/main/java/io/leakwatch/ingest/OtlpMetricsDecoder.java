@@ -329,6 +329,14 @@ public final class OtlpMetricsDecoder {
         if (keyValues.isEmpty()) {
             return Map.of();
         }
+        // most points carry one or two attributes (a pool, a GC name and action): no map to copy from
+        if (keyValues.size() == 1) {
+            return Map.of(keyValues.getFirst().getKey(), truncate(render(keyValues.getFirst().getValue())));
+        }
+        if (keyValues.size() == 2 && !keyValues.get(0).getKey().equals(keyValues.get(1).getKey())) {
+            return Map.of(keyValues.get(0).getKey(), truncate(render(keyValues.get(0).getValue())),
+                    keyValues.get(1).getKey(), truncate(render(keyValues.get(1).getValue())));
+        }
         Map<String, String> map = new LinkedHashMap<>(keyValues.size() * 2);
         for (KeyValue kv : keyValues) {
             map.put(kv.getKey(), truncate(render(kv.getValue())));

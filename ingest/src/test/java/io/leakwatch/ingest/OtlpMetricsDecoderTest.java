@@ -52,6 +52,24 @@ class OtlpMetricsDecoderTest {
     }
 
     @Test
+    void keepsEveryAttributeAndTheLastValueOfARepeatedKeyWhateverTheirNumber() {
+        List<List<KeyValue>> sets = List.of(List.of(),
+                List.of(attr("pool", "old")),
+                List.of(attr("gc", "G1 Young"), attr("action", "end of minor GC")),
+                List.of(attr("pool", "old"), attr("pool", "eden")),
+                List.of(attr("a", "1"), attr("b", "2"), attr("a", "3")));
+        Gauge.Builder gauge = Gauge.newBuilder();
+        sets.forEach(kvs -> gauge.addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(T0_NANOS).setAsDouble(1)
+                .addAllAttributes(kvs)));
+
+        List<MetricRow> rows = decoder.decode(OtlpFixtures.request("i-1",
+                Metric.newBuilder().setName("g").setGauge(gauge).build())).rows();
+
+        assertThat(rows).extracting(MetricRow::attributes).containsExactly(Map.of(), Map.of("pool", "old"),
+                Map.of("gc", "G1 Young", "action", "end of minor GC"), Map.of("pool", "eden"), Map.of("a", "3", "b", "2"));
+    }
+
+    @Test
     void decodesTheOtlpJsonConformanceExample() throws IOException {
         DecodedMetrics decoded = decoder.decodeJson(conformanceJson());
 
