@@ -1,19 +1,12 @@
 package io.leakwatch.bench;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -32,7 +25,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class AllocationWorkload {
     /** Linux's USER_HZ; {@code /proc} times are in these ticks. */
-    private static final long NANOS_PER_TICK = 10_000_000L;
     private static volatile long sink;
     private static volatile long maxStallNanos;
     private static volatile boolean measuringStalls;
@@ -87,7 +79,7 @@ public final class AllocationWorkload {
         workers.forEach(Thread::start);
         Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
         long cpuBefore = processCpuNanos();
-        Map<String, Long> groupsBefore = cpuByThreadGroup();
+        Map<String, Long> groupsBefore = ThreadCpu.byGroup(AllocationWorkload::group);
         long agentAllocatedBefore = agentAllocatedBytes(threadBean);
         Map<Long, Long> agentCpuBefore = agentCpuNanos(threadBean);
         long collectionsBefore = collections();
@@ -97,7 +89,7 @@ public final class AllocationWorkload {
         }
         measuringStalls = false;
         long cpuAfter = processCpuNanos();
-        Map<String, Long> groupsAfter = cpuByThreadGroup();
+        Map<String, Long> groupsAfter = ThreadCpu.byGroup(AllocationWorkload::group);
         long agentAllocatedAfter = agentAllocatedBytes(threadBean);
         Map<Long, Long> agentCpuAfter = agentCpuNanos(threadBean);
         long collectionsInWindow = collections() - collectionsBefore;
@@ -177,41 +169,6 @@ public final class AllocationWorkload {
             return "notification";
         }
         return "other";
-    }
-
-    /** CPU (user + system) per thread group, from {@code /proc/self/task/<tid>/stat}; empty off Linux. */
-    private static Map<String, Long> cpuByThreadGroup() {
-        Map<String, Long> out = new TreeMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                try {
-                    String comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
-                    out.merge(group(comm), taskCpuNanos(task), Long::sum);
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended while we looked
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return new LinkedHashMap<>();
-        }
-        return out;
-    }
-
-    /**
-     * CPU so far of one task: from {@code schedstat} (time on CPU, in ns) where the kernel keeps it, else from
-     * {@code stat} (user + system, in 10 ms ticks, too coarse for a 15 s window's GC thread deltas).
-     */
-    private static long taskCpuNanos(Path task) throws IOException {
-        try {
-            String schedstat = Files.readString(task.resolve("schedstat"), StandardCharsets.US_ASCII).strip();
-            int space = schedstat.indexOf(' ');
-            return Long.parseLong(space < 0 ? schedstat : schedstat.substring(0, space));
-        } catch (IOException | RuntimeException e) {
-            String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after "pid (comm) ": field 0 is the state, utime and stime are fields 11 and 12
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
-        }
     }
 
     /** CPU so far of each live agent thread, by thread id. */

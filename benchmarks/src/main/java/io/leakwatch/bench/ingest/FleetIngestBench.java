@@ -1,5 +1,6 @@
 package io.leakwatch.bench.ingest;
 
+import io.leakwatch.bench.ThreadCpu;
 import io.leakwatch.ingest.DecodeLimits;
 import io.leakwatch.ingest.IngestConfig;
 import io.leakwatch.ingest.KafkaMetricsConsumer;
@@ -161,6 +162,8 @@ public final class FleetIngestBench {
 
         AtomicLong firstInsert = new AtomicLong();
         MetricWriter writer = new ClickHouseMetricWriter(store.engine());
+        String events0 = engineEvents(store);
+        Map<String, Long> threads0 = ThreadCpu.byGroup(FleetIngestBench::threadGroup);
         long cpu0 = processCpuNanos();
         long start = System.nanoTime();
         MetricWriter timed = new MetricWriter() { // the writer, noting when the first insert starts
@@ -200,6 +203,18 @@ public final class FleetIngestBench {
             }
             System.out.printf("ingest: %.1f CPU-s = %,.0f rows per CPU-second (consumer, decode, encode and engine)%n",
                     cpu, expected / cpu);
+            System.out.printf("ingest: CPU-s by thread (the engine's threads by their names; thread names cut at 15"
+                    + " characters):%n");
+            ThreadCpu.delta(threads0, ThreadCpu.byGroup(FleetIngestBench::threadGroup)).entrySet().stream()
+                    .filter(e -> e.getValue() >= 50_000_000L)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> System.out.printf("  %-20s %6.1f%n", e.getKey(), e.getValue() / 1e9));
+            System.out.printf("ingest: engine events before -> after: %s -> %s%n", events0, engineEvents(store));
+            System.out.printf("ingest: parts by table (table, active parts, rows, max level):%n%s",
+                    new String(store.engine().query("""
+                            SELECT table, count(), sum(rows), max(level) FROM system.parts
+                            WHERE active AND database = currentDatabase() GROUP BY table ORDER BY table""",
+                            Map.of(), "TabSeparated"), StandardCharsets.UTF_8));
             return new double[] {fromFirst, fromStart, expected / cpu};
         }
     }
@@ -281,6 +296,19 @@ public final class FleetIngestBench {
                 SeriesSchema.FLOORS_15M, SeriesSchema.INSTANCE_TICKS, "instances_seen")) {
             store.engine().execute("TRUNCATE TABLE IF EXISTS " + table, Map.of());
         }
+    }
+
+    /** A thread's name without its number: a pool's threads are one group. */
+    private static String threadGroup(String name) {
+        return name.replaceAll("[#-]?\\d+$", "");
+    }
+
+    /** The engine's counters of inserted and merged rows and merge time, cumulative since it started. */
+    private static String engineEvents(Store store) {
+        return new String(store.engine().query("""
+                SELECT arrayStringConcat(groupArray(event || '=' || toString(value)), ' ') FROM system.events
+                WHERE event IN ('InsertedRows', 'MergedRows', 'MergesTimeMilliseconds', 'MergedUncompressedBytes')""",
+                Map.of(), "TabSeparated"), StandardCharsets.UTF_8).strip();
     }
 
     private static long count(Store store, String sql) {
