@@ -85,7 +85,7 @@ class KafkaIngestKillRestartTest {
 
         try (Store store = Store.open(StoreConfig.embedded(dataDir, ChdbLibrary.locate()))) {
             String[] counts = new String(store.engine().query(
-                    "SELECT count(), uniqExact(series_id, ts), uniqExact(intDiv(series_id, 4294967296)) FROM series_points",
+                    "SELECT count(), uniqExact(series_id, ts), uniqExact(intDiv(series_id, 4294967296)) FROM series_values",
                     Map.of(), "TabSeparated"), StandardCharsets.UTF_8).strip().split("\t");
             assertThat(counts).as("rows, distinct points, distinct instances")
                     .containsExactly(Integer.toString(RECORDS * POINTS_PER_RECORD),

@@ -69,7 +69,7 @@ class KafkaStoreOutageTest {
             assertThat(writtenDuringOutage).isLessThan((long) RECORDS * POINTS_PER_RECORD);
             assertThat(consumer.deadLettered()).isZero();
             String[] counts = new String(current.get().engine().query(
-                    "SELECT count(), uniqExact(series_id, ts) FROM series_points",
+                    "SELECT count(), uniqExact(series_id, ts) FROM series_values",
                     Map.of(), "TabSeparated"), StandardCharsets.UTF_8).strip().split("\t");
             assertThat(counts).containsExactly(Integer.toString(RECORDS * POINTS_PER_RECORD),
                     Integer.toString(RECORDS * POINTS_PER_RECORD));

@@ -53,7 +53,7 @@ public final class ClickHouseMetricQueries implements MetricQueries {
                                         mapKeys({filter:Map(String, String)}), mapValues({filter:Map(String, String)}))
                          GROUP BY series_id)
             SELECT ids.attrs AS attributes, toUnixTimestamp64Milli(p.ts) AS t, p.value AS value
-            FROM series_points AS p
+            FROM series_values AS p
             INNER JOIN ids ON p.series_id = ids.series_id
             WHERE p.series_id IN (SELECT series_id FROM ids)
               AND p.ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')

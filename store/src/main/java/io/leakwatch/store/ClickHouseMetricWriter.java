@@ -17,9 +17,11 @@ import java.util.Set;
 /**
  * Writes metric rows into the series-keyed tables ({@link SeriesSchema}) through either engine: for each batch the
  * identities of series not written for a while (see {@link #refreshMillis(long)}) go into {@code series} first (so
- * no point is ever readable without its identity), then the points into {@code series_points} as one RowBinary
- * insert, then one row per instance into {@code instance_ticks}. A non-null dedup token makes a replayed batch a
- * no-op (ClickHouse insert deduplication, enabled on both tables by {@code non_replicated_deduplication_window});
+ * no point is ever readable without its identity), then the points into {@code series_values} as one RowBinary
+ * insert, the histogram fields of histogram and summary points (if the batch has any) into
+ * {@code series_histograms}, then one row per instance into {@code instance_ticks}. A non-null dedup token makes a
+ * replayed batch a no-op (ClickHouse insert deduplication, enabled on those tables by
+ * {@code non_replicated_deduplication_window}; each insert has a token of its own derived from the batch's);
  * {@code series} needs none: it is a ReplacingMergeTree, and writing an identity twice changes nothing.
  *
  * <p>Writing identities costs about as much per row as the points' old wide layout did (InsertCostBench: 10–14
@@ -46,7 +48,8 @@ public final class ClickHouseMetricWriter implements MetricWriter {
     private static final long NEVER = Long.MIN_VALUE / 2;
     private static final Set<String> SCREENED = Set.copyOf(SignalFloorsSchema.METRICS);
     private static final List<String> SERIES_COLUMNS = SeriesSchema.names(SeriesSchema.SERIES_COLUMNS);
-    private static final List<String> POINT_COLUMNS = SeriesSchema.names(SeriesSchema.POINT_COLUMNS);
+    private static final List<String> VALUE_COLUMNS = SeriesSchema.names(SeriesSchema.VALUE_COLUMNS);
+    private static final List<String> HISTOGRAM_COLUMNS = SeriesSchema.names(SeriesSchema.HISTOGRAM_COLUMNS);
     private static final List<String> INSTANCE_TICK_COLUMNS = SeriesSchema.names(SeriesSchema.INSTANCE_TICK_COLUMNS);
 
     /**
@@ -111,7 +114,11 @@ public final class ClickHouseMetricWriter implements MetricWriter {
             engine.insert(SeriesSchema.SERIES, SERIES_COLUMNS, "RowBinary", encodeSeries(due), null,
                     NO_MERGE_ON_INSERT);
         }
-        engine.insert(SeriesSchema.POINTS, POINT_COLUMNS, "RowBinary", rows.points(), dedupToken, NO_MERGE_ON_INSERT);
+        engine.insert(SeriesSchema.VALUES, VALUE_COLUMNS, "RowBinary", rows.values(), dedupToken, NO_MERGE_ON_INSERT);
+        if (rows.histograms().length > 0) {
+            engine.insert(SeriesSchema.HISTOGRAMS, HISTOGRAM_COLUMNS, "RowBinary", rows.histograms(),
+                    dedupToken == null ? null : dedupToken + "-histograms", NO_MERGE_ON_INSERT);
+        }
         engine.insert(SeriesSchema.INSTANCE_TICKS, INSTANCE_TICK_COLUMNS, "RowBinary",
                 encodeTicks(rows.instances()), dedupToken == null ? null : dedupToken + "-instances",
                 NO_MERGE_ON_INSERT);
@@ -212,17 +219,22 @@ public final class ClickHouseMetricWriter implements MetricWriter {
     }
 
     /**
-     * RowBinary bytes of the rows' points, columns in {@link SeriesSchema#POINT_COLUMNS} order. Written by hand
+     * RowBinary bytes of the rows' values, columns in {@link SeriesSchema#VALUE_COLUMNS} order. Written by hand
      * rather than with client-v2's {@code RowBinaryFormatWriter}: that writer boxes every value and looks each
      * column up by name, which alone capped ingest near 100k rows/s; {@code ClickHouseMetricWriterEncodingTest}
      * checks that both produce the same bytes. Public for the insert cost benchmark.
      */
-    public static byte[] encode(List<MetricRow> rows) {
-        return encodePoints(rows, SeriesId.of(rows));
+    public static byte[] encodeValues(List<MetricRow> rows) {
+        return encodeValues(rows, SeriesId.of(rows));
     }
 
-    static byte[] encodePoints(List<MetricRow> rows, long[] ids) {
-        RowBinaryBuffer out = new RowBinaryBuffer(rows.size() * 64);
+    /** RowBinary bytes of the histogram fields of the rows that have them ({@link #hasHistogram}), else empty. */
+    public static byte[] encodeHistograms(List<MetricRow> rows) {
+        return encodeHistograms(rows, SeriesId.of(rows));
+    }
+
+    static byte[] encodeValues(List<MetricRow> rows, long[] ids) {
+        RowBinaryBuffer out = new RowBinaryBuffer(rows.size() * 33);
         String metric = null;
         boolean screened = false;
         try {
@@ -236,17 +248,44 @@ public final class ClickHouseMetricWriter implements MetricWriter {
                 out.int64(r.timeMillis());
                 out.int64(r.startTimeMillis());
                 out.float64(r.value());
-                out.int64(r.count());
-                out.float64(r.min());
-                out.float64(r.max());
-                out.float64Array(r.bounds());
-                out.int64Array(r.bucketCounts());
                 out.int8(screened ? 1 : 0);
             }
         } catch (RuntimeException e) {
             throw new StoreException("cannot encode metric rows: " + e.getMessage(), false, e);
         }
         return out.toByteArray();
+    }
+
+    static byte[] encodeHistograms(List<MetricRow> rows, long[] ids) {
+        RowBinaryBuffer out = null;
+        try {
+            for (int i = 0; i < ids.length; i++) {
+                MetricRow r = rows.get(i);
+                if (!hasHistogram(r)) {
+                    continue;
+                }
+                if (out == null) {
+                    out = new RowBinaryBuffer(256);
+                }
+                out.int64(ids[i]);
+                out.int64(r.timeMillis());
+                out.int64(r.startTimeMillis());
+                out.int64(r.count());
+                out.float64(r.value());
+                out.float64(r.min());
+                out.float64(r.max());
+                out.float64Array(r.bounds());
+                out.int64Array(r.bucketCounts());
+            }
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot encode histogram fields: " + e.getMessage(), false, e);
+        }
+        return out == null ? new byte[0] : out.toByteArray();
+    }
+
+    /** Histogram, exponential histogram and summary points: the kinds with a count, min, max or buckets. */
+    static boolean hasHistogram(MetricRow r) {
+        return r.kind() != MetricKind.GAUGE && r.kind() != MetricKind.SUM;
     }
 
     /** One {@code instance_ticks} row per instance of the rows: its identity at its newest point, span and count. */

@@ -11,7 +11,7 @@ import java.util.RandomAccess;
 
 /**
  * Metric rows with the part of {@link ClickHouseMetricWriter}'s work that needs no store done ahead: each row's
- * series id, the points' RowBinary bytes, and each instance's span among the rows (what {@code instance_ticks}
+ * series id, the RowBinary bytes of the values and of the histogram fields, and each instance's span among the rows (what {@code instance_ticks}
  * gets). Ingest prepares the rows of each Kafka record on the thread that decoded them, in parallel with the other
  * records and while the rows are still in that core's caches, then {@link #join joins} a batch's parts by copying
  * arrays. Done by the writer instead, those passes over a batch ran on one thread and were mostly cache misses:
@@ -23,7 +23,8 @@ public final class PreparedRows extends AbstractList<MetricRow> implements Rando
     private final List<MetricRow> rows;
     private final long[] ids;
     private final long[] times;
-    private final byte[] points;
+    private final byte[] values;
+    private final byte[] histograms;
     private final List<InstanceSpan> instances;
 
     /**
@@ -37,11 +38,13 @@ public final class PreparedRows extends AbstractList<MetricRow> implements Rando
         }
     }
 
-    private PreparedRows(List<MetricRow> rows, long[] ids, long[] times, byte[] points, List<InstanceSpan> instances) {
+    private PreparedRows(List<MetricRow> rows, long[] ids, long[] times, byte[] values, byte[] histograms,
+                         List<InstanceSpan> instances) {
         this.rows = rows;
         this.ids = ids;
         this.times = times;
-        this.points = points;
+        this.values = values;
+        this.histograms = histograms;
         this.instances = instances;
     }
 
@@ -56,7 +59,8 @@ public final class PreparedRows extends AbstractList<MetricRow> implements Rando
         for (int i = 0; i < times.length; i++) {
             times[i] = copy.get(i).timeMillis();
         }
-        return new PreparedRows(copy, ids, times, ClickHouseMetricWriter.encodePoints(copy, ids), spans(copy));
+        return new PreparedRows(copy, ids, times, ClickHouseMetricWriter.encodeValues(copy, ids),
+                ClickHouseMetricWriter.encodeHistograms(copy, ids), spans(copy));
     }
 
     /** The parts as one, in order; parts that are not prepared yet are prepared here. */
@@ -66,32 +70,38 @@ public final class PreparedRows extends AbstractList<MetricRow> implements Rando
         }
         List<PreparedRows> prepared = new ArrayList<>(parts.size());
         int rowCount = 0;
-        int byteCount = 0;
+        int valueBytes = 0;
+        int histogramBytes = 0;
         for (List<MetricRow> part : parts) {
             PreparedRows p = of(part);
             prepared.add(p);
             rowCount += p.size();
-            byteCount = Math.addExact(byteCount, p.points.length);
+            valueBytes = Math.addExact(valueBytes, p.values.length);
+            histogramBytes = Math.addExact(histogramBytes, p.histograms.length);
         }
         List<MetricRow> rows = new ArrayList<>(rowCount);
         long[] ids = new long[rowCount];
         long[] times = new long[rowCount];
-        byte[] points = new byte[byteCount];
+        byte[] values = new byte[valueBytes];
+        byte[] histograms = new byte[histogramBytes];
         Map<String, InstanceSpan> spans = new LinkedHashMap<>();
         int r = 0;
-        int b = 0;
+        int v = 0;
+        int h = 0;
         for (PreparedRows p : prepared) {
             rows.addAll(p.rows);
             System.arraycopy(p.ids, 0, ids, r, p.ids.length);
             System.arraycopy(p.times, 0, times, r, p.times.length);
-            System.arraycopy(p.points, 0, points, b, p.points.length);
+            System.arraycopy(p.values, 0, values, v, p.values.length);
+            System.arraycopy(p.histograms, 0, histograms, h, p.histograms.length);
             r += p.ids.length;
-            b += p.points.length;
+            v += p.values.length;
+            h += p.histograms.length;
             for (InstanceSpan s : p.instances) {
                 spans.merge(s.instance(), s, InstanceSpan::merge);
             }
         }
-        return new PreparedRows(Collections.unmodifiableList(rows), ids, times, points, List.copyOf(spans.values()));
+        return new PreparedRows(Collections.unmodifiableList(rows), ids, times, values, histograms, List.copyOf(spans.values()));
     }
 
     @Override
@@ -114,9 +124,17 @@ public final class PreparedRows extends AbstractList<MetricRow> implements Rando
         return times;
     }
 
-    /** The rows' points, RowBinary in {@code SeriesSchema.POINT_COLUMNS} order (not a copy). */
-    byte[] points() {
-        return points;
+    /** The rows' values, RowBinary in {@code SeriesSchema.VALUE_COLUMNS} order (not a copy). */
+    byte[] values() {
+        return values;
+    }
+
+    /**
+     * The histogram fields of the rows that have them, RowBinary in {@code SeriesSchema.HISTOGRAM_COLUMNS} order;
+     * empty when none has (not a copy).
+     */
+    byte[] histograms() {
+        return histograms;
     }
 
     /** One span per instance, in order of first appearance. */

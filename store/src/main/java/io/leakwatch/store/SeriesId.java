@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The 64-bit id of a series: what {@code series_points} rows carry instead of their identity. A series is a
+ * The 64-bit id of a series: what {@code series_values} rows (and the rollups) carry instead of their identity. A series is a
  * (service, version, instance, metric, attributes) combination; unit, kind, host and resource go with it but do
  * not make a new series.
  *

@@ -40,7 +40,10 @@ class ClickHouseMetricWriterEncodingTest {
                 MetricRow.scalar(0, "s", "v", "i", "x", "1", MetricKind.SUMMARY, Map.of(), -0.0),
                 MetricRow.scalar(0, "s", "v", "i", "x", "1", MetricKind.EXPONENTIAL_HISTOGRAM, Map.of(), 1e300));
 
-        assertThat(ClickHouseMetricWriter.encode(rows)).isEqualTo(encodePointsWithClientWriter(rows));
+        assertThat(ClickHouseMetricWriter.encodeValues(rows)).isEqualTo(encodeValuesWithClientWriter(rows));
+        assertThat(ClickHouseMetricWriter.encodeHistograms(rows)).isEqualTo(encodeHistogramsWithClientWriter(rows))
+                .isNotEmpty();
+        assertThat(ClickHouseMetricWriter.encodeHistograms(rows.subList(0, 1))).isEmpty(); // a gauge alone
         Map<Long, MetricRow> series = new LinkedHashMap<>();
         rows.forEach(r -> series.put(SeriesId.of(r), r));
         assertThat(ClickHouseMetricWriter.encodeSeries(series)).isEqualTo(encodeSeriesWithClientWriter(series));
@@ -104,26 +107,48 @@ class ClickHouseMetricWriterEncodingTest {
         return out.toByteArray();
     }
 
-    /** The reference: the same rows' points through client-v2's RowBinary writer. */
-    private static byte[] encodePointsWithClientWriter(List<MetricRow> rows) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 160);
-        RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, table(SeriesSchema.POINT_COLUMNS), ClickHouseFormat.RowBinary);
+    /** The reference: the same rows' values through client-v2's RowBinary writer. */
+    private static byte[] encodeValuesWithClientWriter(List<MetricRow> rows) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 40);
+        RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, table(SeriesSchema.VALUE_COLUMNS), ClickHouseFormat.RowBinary);
         try {
             for (MetricRow r : rows) {
                 w.setValue("series_id", new java.math.BigInteger(Long.toUnsignedString(SeriesId.of(r))));
                 w.setDateTime("ts", utc(r.timeMillis()));
                 w.setDateTime("start_ts", utc(r.startTimeMillis()));
                 w.setDouble("value", r.value());
-                w.setLong("count", r.count());
-                w.setDouble("min", r.min());
-                w.setDouble("max", r.max());
-                w.setList("bounds", r.bounds() == null ? List.of() : r.bounds());
-                w.setList("bucket_counts", r.bucketCounts() == null ? List.of() : r.bucketCounts());
                 w.setBoolean("screened", "jvm.memory.used".equals(r.metric()));
                 w.commitRow();
             }
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot encode metric rows: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The reference: the histogram fields of the rows of histogram, exponential histogram and summary kind. */
+    private static byte[] encodeHistogramsWithClientWriter(List<MetricRow> rows) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(rows.size() * 160);
+        RowBinaryFormatWriter w = new RowBinaryFormatWriter(out, table(SeriesSchema.HISTOGRAM_COLUMNS),
+                ClickHouseFormat.RowBinary);
+        try {
+            for (MetricRow r : rows) {
+                if (r.kind() == MetricKind.GAUGE || r.kind() == MetricKind.SUM) {
+                    continue;
+                }
+                w.setValue("series_id", new java.math.BigInteger(Long.toUnsignedString(SeriesId.of(r))));
+                w.setDateTime("ts", utc(r.timeMillis()));
+                w.setDateTime("start_ts", utc(r.startTimeMillis()));
+                w.setLong("count", r.count());
+                w.setDouble("sum", r.value());
+                w.setDouble("min", r.min());
+                w.setDouble("max", r.max());
+                w.setList("bounds", r.bounds() == null ? List.of() : r.bounds());
+                w.setList("bucket_counts", r.bucketCounts() == null ? List.of() : r.bucketCounts());
+                w.commitRow();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot encode histogram fields: " + e.getMessage(), e);
         }
         return out.toByteArray();
     }

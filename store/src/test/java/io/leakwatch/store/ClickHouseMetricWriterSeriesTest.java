@@ -40,7 +40,7 @@ class ClickHouseMetricWriterSeriesTest {
 
             // every point of the three batches has its identity
             assertThat(query(store, """
-                    SELECT count(), countIf(series_id IN (SELECT series_id FROM series)) FROM series_points"""))
+                    SELECT count(), countIf(series_id IN (SELECT series_id FROM series)) FROM series_values"""))
                     .isEqualTo(first.size() * 3 + "\t" + first.size() * 3);
         }
     }

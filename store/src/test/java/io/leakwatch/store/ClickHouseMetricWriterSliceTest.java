@@ -28,7 +28,7 @@ class ClickHouseMetricWriterSliceTest {
             writer.write(batch, "leakwatch.metrics-0-0-24");
 
             assertThat(batch.size()).isGreaterThan(30); // several slices of 10
-            assertThat(query(store, "SELECT count(), uniqExact(series_id, ts) FROM series_points"))
+            assertThat(query(store, "SELECT count(), uniqExact(series_id, ts) FROM series_values"))
                     .isEqualTo(batch.size() + "\t" + batch.size());
             assertThat(query(store, "SELECT sum(points) FROM series_points_1m")).isEqualTo(Integer.toString(batch.size()));
         }

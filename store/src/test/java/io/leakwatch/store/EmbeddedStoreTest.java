@@ -95,13 +95,18 @@ class EmbeddedStoreTest {
         MetricRow h = new MetricRow(T0, T0 - 60_000, "s", "", "i-h", "", "", Map.of(), "jvm.gc.duration", "s",
                 MetricKind.HISTOGRAM, false, true, Map.of("jvm.gc.name", "G1 Young Generation"), 1.5, 3, 0.1, 1.0,
                 List.of(0.01, 0.1, 1.0), List.of(0L, 1L, 2L, 0L));
-        store.writer().write(List.of(h), null);
+        MetricRow gauge = MetricRow.scalar(T0, "s", "", "i-h", "jvm.memory.used", "By", MetricKind.GAUGE, Map.of(), 7);
+        store.writer().write(List.of(h, gauge), "t-1");
+        store.writer().write(List.of(h, gauge), "t-1"); // a replay: stored once in both tables
         String out = new String(store.engine().query("""
-                SELECT s.kind, s.delta, p.count, p.min, p.max, p.bounds, p.bucket_counts, toUnixTimestamp64Milli(p.start_ts)
-                FROM series_points AS p INNER JOIN series AS s ON p.series_id = s.series_id
+                SELECT s.kind, s.delta, h.count, h.sum, h.min, h.max, h.bounds, h.bucket_counts,
+                       toUnixTimestamp64Milli(h.start_ts), v.value
+                FROM series_histograms AS h INNER JOIN series AS s ON h.series_id = s.series_id
+                INNER JOIN series_values AS v ON v.series_id = h.series_id AND v.ts = h.ts
                 WHERE s.instance = {i:String}""", Map.of("i", "i-h"), "TabSeparated"),
                 StandardCharsets.UTF_8).trim();
-        assertThat(out).isEqualTo("HISTOGRAM\ttrue\t3\t0.1\t1\t[0.01,0.1,1]\t[0,1,2,0]\t" + (T0 - 60_000));
+        assertThat(out).isEqualTo("HISTOGRAM\ttrue\t3\t1.5\t0.1\t1\t[0.01,0.1,1]\t[0,1,2,0]\t" + (T0 - 60_000) + "\t1.5");
+        assertThat(count("SELECT count() FROM series_values")).isEqualTo(2); // the gauge has no histogram row
     }
 
     @Test
@@ -109,10 +114,10 @@ class EmbeddedStoreTest {
         List<MetricRow> batch = TestRows.heap("checkout", "i-1", 10, T0);
         store.writer().write(batch, "leakwatch.metrics-0-100-109");
         store.writer().write(batch, "leakwatch.metrics-0-100-109");
-        assertThat(count("SELECT count() FROM series_points")).isEqualTo(20);
+        assertThat(count("SELECT count() FROM series_values")).isEqualTo(20);
         assertThat(count("SELECT sum(points) FROM series_points_1m")).isEqualTo(20);
         store.writer().write(batch, "leakwatch.metrics-0-110-119");
-        assertThat(count("SELECT count() FROM series_points")).isEqualTo(40);
+        assertThat(count("SELECT count() FROM series_values")).isEqualTo(40);
     }
 
     @Test
@@ -127,7 +132,7 @@ class EmbeddedStoreTest {
             assertThat(p.value()).isEqualTo(42);
         });
         assertThat(store.queries().instances(T0, T0 + 1, 10)).extracting(InstanceInfo::instance).containsExactly(hostile);
-        assertThat(count("SELECT count() FROM series_points")).isEqualTo(1);
+        assertThat(count("SELECT count() FROM series_values")).isEqualTo(1);
     }
 
     @Test
@@ -158,7 +163,7 @@ class EmbeddedStoreTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(count("SELECT count() FROM series_points")).isEqualTo(6 * 5 * 40);
+        assertThat(count("SELECT count() FROM series_values")).isEqualTo(6 * 5 * 40);
         assertThat(store.queries().instances(T0, T0 + 10_000_000, 100)).hasSize(6)
                 .allSatisfy(i -> assertThat(i.points()).isEqualTo(200));
     }

@@ -139,7 +139,7 @@ class ServerModeTest {
         try (Connection c = DriverManager.getConnection("jdbc:clickhouse://127.0.0.1:" + http.port()
                 + "/default?compress=false", "default", "");
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT s.instance AS instance, count() AS n, max(p.ts) AS last FROM series_points AS p"
+                     "SELECT s.instance AS instance, count() AS n, max(p.ts) AS last FROM series_values AS p"
                              + " INNER JOIN series AS s ON p.series_id = s.series_id WHERE s.instance = ? GROUP BY instance")) {
             ps.setString(1, "i-9");
             try (ResultSet rs = ps.executeQuery()) {

@@ -40,10 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   {@code rawBatchRows} rows for {@code seconds} s;</li>
  *   <li><b>ingest</b>: a backlog of {@code ticks} ticks of the fleet produced to the topic first, then consumed
  *   by ingest; rows/s from its first insert to its last (and from consumer start, group join included), and
- *   the rows found in {@code series_points} afterwards;</li>
+ *   the rows found in {@code series_values} afterwards;</li>
  *   <li><b>latency</b>: the fleet produced in real time (each JVM at its own phase of the 10 s tick, its
  *   points stamped with the send time) for {@code latencySeconds} s while a probe asks the store, every
- *   200 ms, for the newest point of the paced run in {@code series_points}; freshness lag = probe time − newest
+ *   200 ms, for the newest point of the paced run in {@code series_values}; freshness lag = probe time − newest
  *   point time, i.e. how old the newest queryable point is (point timestamp → queryable);</li>
  *   <li>the ratio ingest / raw, and the process's peak RSS ({@code VmHWM}, embedded engine included).</li>
  *   <li>for raw and ingest also rows per CPU-second of the whole process (engine included), which stays
@@ -193,7 +193,7 @@ public final class FleetIngestBench {
             }
             long end = System.nanoTime();
             double cpu = (processCpuNanos() - cpu0) / 1e9;
-            long stored = count(store, "SELECT count() FROM " + SeriesSchema.POINTS);
+            long stored = count(store, "SELECT count() FROM " + SeriesSchema.VALUES);
             double fromFirst = expected / ((end - firstInsert.get()) / 1e9);
             double fromStart = expected / ((end - start) / 1e9);
             System.out.printf("ingest: %,d rows in %.1f s from the first insert (%.1f s from start); %,d rows in the store%n",
@@ -237,7 +237,7 @@ public final class FleetIngestBench {
             Thread probe = Thread.ofPlatform().name("fleet-bench-probe").daemon().start(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
-                        long newest = count(store, "SELECT toUnixTimestamp64Milli(max(ts)) FROM " + SeriesSchema.POINTS);
+                        long newest = count(store, "SELECT toUnixTimestamp64Milli(max(ts)) FROM " + SeriesSchema.VALUES);
                         if (newest >= begin) {
                             lags.add(System.currentTimeMillis() - newest);
                         }
@@ -292,7 +292,7 @@ public final class FleetIngestBench {
     }
 
     private static void truncate(Store store) {
-        for (String table : List.of(SeriesSchema.SERIES, SeriesSchema.POINTS, SeriesSchema.POINTS_1M,
+        for (String table : List.of(SeriesSchema.SERIES, SeriesSchema.VALUES, SeriesSchema.HISTOGRAMS, SeriesSchema.POINTS_1M,
                 SeriesSchema.FLOORS_15M, SeriesSchema.INSTANCE_TICKS, "instances_seen")) {
             store.engine().execute("TRUNCATE TABLE IF EXISTS " + table, Map.of());
         }

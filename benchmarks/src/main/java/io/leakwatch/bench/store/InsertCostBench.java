@@ -31,22 +31,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What one inserted metric point costs the embedded engine, series-keyed storage (migration 5, released) against
+ * What one inserted metric point costs the embedded engine, series-keyed storage (migrations 5 and 6, released) against
  * the wide layout it replaced (migrations 1 + 4), in one run: the same synthetic fleet rows
  * ({@link SyntheticFleet}, decoded once) are written, one fleet tick (the ingest's batch size) per insert, into
  * variants of the schema, each in a database of its own in one embedded store. Each variant is written the way
  * its writer writes: the wide layout as one RowBinary insert into {@code metric_points}
  * ({@link LegacyWideRowEncoder}, the previous writer's bytes); the released layout through a real
  * {@link ClickHouseMetricWriter} (identities of new series into {@code series} once, the points into
- * {@code series_points} with the dedup token, one row per instance into {@code instance_ticks}). Both pay their
+ * {@code series_values} with the dedup token, one row per instance into {@code instance_ticks}). Both pay their
  * Java encoding inside the timed loop; the header prints that part alone for reference.
  *
  * <p>Prints, per variant: wall and process CPU µs per row (CPU includes the engine's own threads, background merges
  * too), and its CPU per row over the wide layout's measured earlier in the same run. Variants: the wide layout;
  * the released series-keyed layout; the same with every series' identity written again in every batch (a restarted
  * writer, the worst case); the released layout without the view from {@code instance_ticks} to
- * {@code instances_seen}; {@code series_points} alone; with the per-minute view; with the per-minute and floors
- * views; and the wide layout again, so drift over the run shows. A warm-up insert (its own tick, untimed) comes
+ * {@code instances_seen}; migration 5's {@code series_points} (histogram fields on every row) with both views;
+ * {@code series_values} alone; with the per-minute view; with the per-minute and floors views; and the wide layout
+ * again, so drift over the run shows. A warm-up insert (its own tick, untimed) comes
  * first in each variant: for the released writer it is the one that writes every identity, so the timed inserts
  * are its steady state. {@code merges=off} stops background merges so each figure is the insert's own cost;
  * {@code only=} picks variants by name fragments; {@code repeat=} runs the list several times.
@@ -63,10 +64,11 @@ public final class InsertCostBench {
     private static final Pattern TABLE_NAMES = Pattern.compile(
             "\\b(metric_points_1m_mv|metric_points_1m|metric_points|instances_seen_mv|instances_seen"
                     + "|signal_floors_15m_mv|signal_floors_15m|series_points_1m_mv|series_points_1m|series_points"
+                    + "|series_values_1m_mv|series_values_floors_mv|series_values|series_histograms"
                     + "|series_floors_15m_mv|series_floors_15m|instance_ticks_mv|instance_ticks|series)\\b");
     private static final Pattern CREATED = Pattern.compile("IF NOT EXISTS ([a-z_0-9]+)");
     private static final Map<String, String> NO_MERGE_ON_INSERT = Map.of("optimize_on_insert", "0");
-    private static final List<String> SERIES_POINT_COLUMNS = SeriesSchema.names(SeriesSchema.POINT_COLUMNS);
+    private static final List<String> VALUE_COLUMNS = SeriesSchema.names(SeriesSchema.VALUE_COLUMNS);
     private static final String WIDE_POINTS = "metric_points";
     private static final String WIDE = "wide (migrations 1+4, the previous layout)";
 
@@ -106,34 +108,41 @@ public final class InsertCostBench {
         long rowsAll = rowsTimed + batches.getFirst().size();
 
         System.out.printf(Locale.ROOT, "%,d timed rows in %d inserts of %,d rows; Java encoding alone: wide %.2f µs/row,"
-                        + " series_points (series ids included) %.2f µs/row; merges %s; load %s%n", rowsTimed, ticks,
+                        + " series_values (series ids included) %.2f µs/row; merges %s; load %s%n", rowsTimed, ticks,
                 batches.get(1).size(), encodeMicrosPerRow(batches, LegacyWideRowEncoder::encode),
-                encodeMicrosPerRow(batches, ClickHouseMetricWriter::encode), merges ? "on" : "off", loadavg());
+                encodeMicrosPerRow(batches, ClickHouseMetricWriter::encodeValues), merges ? "on" : "off", loadavg());
 
         List<String> wide = migrations(1, 4);
         // instance_ticks' view feeds migration 1's instances_seen, which the released store keeps
         List<String> series = new ArrayList<>(only(migrations(1), "instances_seen"));
-        series.addAll(migrations(5));
+        series.addAll(migrations(5, 6));
         Function<ClickHouseEngine, MetricWriter> wideWriter = e -> (rows, token) -> e.insert(WIDE_POINTS,
                 LegacyWideRowEncoder.COLUMNS, "RowBinary", LegacyWideRowEncoder.encode(rows), token, NO_MERGE_ON_INSERT);
-        Function<ClickHouseEngine, MetricWriter> pointsOnlyWriter = e -> (rows, token) -> e.insert(SeriesSchema.POINTS,
-                SERIES_POINT_COLUMNS, "RowBinary", ClickHouseMetricWriter.encode(rows), token, NO_MERGE_ON_INSERT);
+        Function<ClickHouseEngine, MetricWriter> valuesOnlyWriter = e -> (rows, token) -> e.insert(SeriesSchema.VALUES,
+                VALUE_COLUMNS, "RowBinary", ClickHouseMetricWriter.encodeValues(rows), token, NO_MERGE_ON_INSERT);
+        Function<ClickHouseEngine, MetricWriter> seriesPointsWriter = e -> (rows, token) -> e.insert("series_points",
+                LegacyWideRowEncoder.SERIES_POINT_COLUMNS, "RowBinary", LegacyWideRowEncoder.encodeSeriesPoints(rows),
+                token, NO_MERGE_ON_INSERT);
         List<Variant> variants = List.of(
                 new Variant(WIDE, wide, WIDE_POINTS, wideWriter, true),
-                new Variant("series-keyed (migration 5, released)", series, SeriesSchema.POINTS,
+                new Variant("series-keyed (migrations 5+6, released)", series, SeriesSchema.VALUES,
                         ClickHouseMetricWriter::new, false),
-                new Variant("series-keyed, every identity rewritten each batch", series, SeriesSchema.POINTS,
+                new Variant("series-keyed, every identity rewritten each batch", series, SeriesSchema.VALUES,
                         e -> (rows, token) -> new ClickHouseMetricWriter(e).write(rows, token), false),
-                new Variant("series-keyed, instance_ticks without its view", only(series, "series", "series_points",
-                        "series_points_1m", "series_points_1m_mv", "series_floors_15m", "series_floors_15m_mv",
-                        "instance_ticks"), SeriesSchema.POINTS, ClickHouseMetricWriter::new, false),
-                new Variant("series_points only", only(series, "series_points"), SeriesSchema.POINTS,
-                        pointsOnlyWriter, false),
-                new Variant("series_points + 1m view", only(series, "series_points", "series_points_1m",
-                        "series_points_1m_mv"), SeriesSchema.POINTS, pointsOnlyWriter, false),
-                new Variant("series_points + 1m view + floors view", only(series, "series_points", "series_points_1m",
-                        "series_points_1m_mv", "series_floors_15m", "series_floors_15m_mv"), SeriesSchema.POINTS,
-                        pointsOnlyWriter, false),
+                new Variant("series-keyed, instance_ticks without its view", only(series, "series", "series_values",
+                        "series_histograms", "series_points_1m", "series_values_1m_mv", "series_floors_15m",
+                        "series_values_floors_mv", "instance_ticks"), SeriesSchema.VALUES, ClickHouseMetricWriter::new,
+                        false),
+                new Variant("series_points (mig. 5) + 1m view + floors view", only(series, "series_points",
+                        "series_points_1m", "series_points_1m_mv", "series_floors_15m", "series_floors_15m_mv"),
+                        "series_points", seriesPointsWriter, false),
+                new Variant("series_values only", only(series, "series_values"), SeriesSchema.VALUES,
+                        valuesOnlyWriter, false),
+                new Variant("series_values + 1m view", only(series, "series_values", "series_points_1m",
+                        "series_values_1m_mv"), SeriesSchema.VALUES, valuesOnlyWriter, false),
+                new Variant("series_values + 1m view + floors view", only(series, "series_values", "series_points_1m",
+                        "series_values_1m_mv", "series_floors_15m", "series_values_floors_mv"), SeriesSchema.VALUES,
+                        valuesOnlyWriter, false),
                 new Variant(WIDE + ", again", wide, WIDE_POINTS, wideWriter, true));
 
         Path dir = Files.createTempDirectory("leakwatch-insert-cost-");

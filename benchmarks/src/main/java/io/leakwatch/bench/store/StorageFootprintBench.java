@@ -18,7 +18,7 @@ import java.util.Map;
  * agent exports) is replayed at the agent's default cadence into one embedded store, each table the metric writer
  * fills (the series-keyed tables of {@link SeriesSchema} and {@code instances_seen}) is merged to its final parts,
  * and the bytes on disk per table are divided by the JVM-days the data covers (per instance, from its first to its
- * last point in {@code series_points}). {@code instance_ticks} keeps one day only, so its figure is also what it
+ * last point in {@code series_values}). {@code instance_ticks} keeps one day only, so its figure is also what it
  * holds at any time per JVM.
  *
  * <p>Run after {@code ./leakwatch build}:
@@ -31,7 +31,7 @@ import java.util.Map;
  * figures are an upper bound.
  */
 public final class StorageFootprintBench {
-    private static final List<String> TABLES = List.of(SeriesSchema.SERIES, SeriesSchema.POINTS, SeriesSchema.POINTS_1M,
+    private static final List<String> TABLES = List.of(SeriesSchema.SERIES, SeriesSchema.VALUES, SeriesSchema.HISTOGRAMS, SeriesSchema.POINTS_1M,
             SeriesSchema.FLOORS_15M, SeriesSchema.INSTANCE_TICKS, "instances_seen");
 
     private StorageFootprintBench() {
@@ -61,7 +61,7 @@ public final class StorageFootprintBench {
                     FROM (SELECT s.instance AS instance,
                                  toUnixTimestamp64Milli(max(p.ts)) - toUnixTimestamp64Milli(min(p.ts)) AS span,
                                  uniqExact(p.ts) AS exports, count() AS points
-                          FROM series_points AS p
+                          FROM series_values AS p
                           INNER JOIN (SELECT series_id, any(instance) AS instance FROM series GROUP BY series_id) AS s
                               ON p.series_id = s.series_id
                           GROUP BY s.instance)

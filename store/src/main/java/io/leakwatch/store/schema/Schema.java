@@ -15,7 +15,9 @@ import java.util.List;
  * fleet screening. Migration 5 ({@link SeriesSchema}) replaced the points and their rollups by series-keyed
  * tables, about ten times cheaper to insert; since then nothing writes {@code metric_points},
  * {@code metric_points_1m} or {@code signal_floors_15m} (they keep what older builds wrote until their TTL), and
- * {@code instances_seen} is fed from {@code instance_ticks}.
+ * {@code instances_seen} is fed from {@code instance_ticks}. Migration 6 moved the raw points to
+ * {@code series_values} and their histogram fields to {@code series_histograms}; {@code series_points} keeps what
+ * older builds wrote until its TTL.
  */
 public final class Schema {
     /** Columns of migration 1's {@code metric_points}, with their types (the layout before migration 5). */
@@ -145,7 +147,8 @@ public final class Schema {
                         jfrTables(ttlDays)),
                 io.leakwatch.store.alerts.AlertSchema.migration(),
                 SignalFloorsSchema.migration(ttlDays),
-                SeriesSchema.migration(ttlDays));
+                SeriesSchema.migration(ttlDays),
+                SeriesSchema.valuesMigration(ttlDays));
     }
 
     /** JFR snapshot table. */
