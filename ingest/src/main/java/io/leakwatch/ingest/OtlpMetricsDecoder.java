@@ -56,7 +56,11 @@ public final class OtlpMetricsDecoder {
     private static final JsonFormat.Parser JSON_PARSER = JsonFormat.parser().ignoringUnknownFields();
     private static final int NO_RECORDED_VALUE = DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK_VALUE;
 
+    /** Distinct short strings shared across decoded rows: ~100 bytes each, so at most ~6 MB. */
+    static final int POOLED_STRINGS = 65_536;
+
     private final DecodeLimits limits;
+    private final StringPool strings = new StringPool(POOLED_STRINGS);
 
     public OtlpMetricsDecoder(DecodeLimits limits) {
         this.limits = limits;
@@ -193,8 +197,8 @@ public final class OtlpMetricsDecoder {
     }
 
     private void decodeMetric(ResourceIdentity id, Metric metric, List<MetricRow> rows, Rejections rejections) {
-        String name = metric.getName();
-        String unit = metric.getUnit();
+        String name = strings.share(metric.getName());
+        String unit = strings.share(metric.getUnit());
         switch (metric.getDataCase()) {
             case GAUGE -> {
                 for (NumberDataPoint p : metric.getGauge().getDataPointsList()) {
@@ -331,17 +335,24 @@ public final class OtlpMetricsDecoder {
         }
         // most points carry one or two attributes (a pool, a GC name and action): no map to copy from
         if (keyValues.size() == 1) {
-            return Map.of(keyValues.getFirst().getKey(), truncate(render(keyValues.getFirst().getValue())));
+            return Map.of(key(keyValues.getFirst()), value(keyValues.getFirst()));
         }
         if (keyValues.size() == 2 && !keyValues.get(0).getKey().equals(keyValues.get(1).getKey())) {
-            return Map.of(keyValues.get(0).getKey(), truncate(render(keyValues.get(0).getValue())),
-                    keyValues.get(1).getKey(), truncate(render(keyValues.get(1).getValue())));
+            return Map.of(key(keyValues.get(0)), value(keyValues.get(0)), key(keyValues.get(1)), value(keyValues.get(1)));
         }
         Map<String, String> map = new LinkedHashMap<>(keyValues.size() * 2);
         for (KeyValue kv : keyValues) {
-            map.put(kv.getKey(), truncate(render(kv.getValue())));
+            map.put(key(kv), value(kv));
         }
         return Map.copyOf(map);
+    }
+
+    private String key(KeyValue kv) {
+        return strings.share(kv.getKey());
+    }
+
+    private String value(KeyValue kv) {
+        return strings.share(truncate(render(kv.getValue())));
     }
 
     private String truncate(String s) {
