@@ -84,7 +84,7 @@ public final class ClickHouseMetricWriter implements MetricWriter {
             // batch alone, so a replay of the batch cuts the same slices and each landed one is dropped again.
             for (int from = 0, k = 0; from < rows.size(); from += maxInsertRows, k++) {
                 insert(PreparedRows.of(rows.subList(from, Math.min(rows.size(), from + maxInsertRows))),
-                        dedupToken == null ? null : dedupToken + "-slice" + k);
+                        derivedToken(dedupToken, "-slice" + k));
             }
             return;
         }
@@ -117,11 +117,10 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         engine.insert(SeriesSchema.VALUES, VALUE_COLUMNS, "RowBinary", rows.values(), dedupToken, NO_MERGE_ON_INSERT);
         if (rows.histograms().length > 0) {
             engine.insert(SeriesSchema.HISTOGRAMS, HISTOGRAM_COLUMNS, "RowBinary", rows.histograms(),
-                    dedupToken == null ? null : dedupToken + "-histograms", NO_MERGE_ON_INSERT);
+                    derivedToken(dedupToken, "-histograms"), NO_MERGE_ON_INSERT);
         }
         engine.insert(SeriesSchema.INSTANCE_TICKS, INSTANCE_TICK_COLUMNS, "RowBinary",
-                encodeTicks(rows.instances()), dedupToken == null ? null : dedupToken + "-instances",
-                NO_MERGE_ON_INSERT);
+                encodeInstanceTicks(rows.instances()), derivedToken(dedupToken, "-instances"), NO_MERGE_ON_INSERT);
         // only now: a failed insert leaves the series due, so the retry writes their identity again
         synchronized (writtenSeries) {
             if (writtenSeries.size() + due.size() > MAX_KNOWN_SERIES) {
@@ -129,6 +128,11 @@ public final class ClickHouseMetricWriter implements MetricWriter {
             }
             due.forEach((id, row) -> remember(id, row.timeMillis()));
         }
+    }
+
+    /** The token of one insert of a batch, from the batch's: none when the batch has none. */
+    private static String derivedToken(String batchToken, String suffix) {
+        return batchToken == null ? null : batchToken + suffix;
     }
 
     /** Per series of the batch whose identity is unwritten or older than the refresh period: its newest row. */
@@ -228,11 +232,6 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         return encodeValues(rows, SeriesId.of(rows));
     }
 
-    /** RowBinary bytes of the histogram fields of the rows that have them ({@link #hasHistogram}), else empty. */
-    public static byte[] encodeHistograms(List<MetricRow> rows) {
-        return encodeHistograms(rows, SeriesId.of(rows));
-    }
-
     static byte[] encodeValues(List<MetricRow> rows, long[] ids) {
         RowBinaryBuffer out = new RowBinaryBuffer(rows.size() * 33);
         String metric = null;
@@ -256,6 +255,7 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         return out.toByteArray();
     }
 
+    /** RowBinary bytes of the histogram fields of the rows that have them ({@link #hasHistogram}), else empty. */
     static byte[] encodeHistograms(List<MetricRow> rows, long[] ids) {
         RowBinaryBuffer out = null;
         try {
@@ -288,12 +288,8 @@ public final class ClickHouseMetricWriter implements MetricWriter {
         return r.kind() != MetricKind.GAUGE && r.kind() != MetricKind.SUM;
     }
 
-    /** One {@code instance_ticks} row per instance of the rows: its identity at its newest point, span and count. */
-    static byte[] encodeInstanceTicks(List<MetricRow> rows) {
-        return encodeTicks(PreparedRows.of(rows).instances());
-    }
-
-    private static byte[] encodeTicks(List<PreparedRows.InstanceSpan> spans) {
+    /** One {@code instance_ticks} row per instance span: its identity at its newest point, span and count. */
+    static byte[] encodeInstanceTicks(List<PreparedRows.InstanceSpan> spans) {
         RowBinaryBuffer out = new RowBinaryBuffer(spans.size() * 96);
         try {
             for (PreparedRows.InstanceSpan s : spans) {

@@ -41,13 +41,13 @@ class ClickHouseMetricWriterEncodingTest {
                 MetricRow.scalar(0, "s", "v", "i", "x", "1", MetricKind.EXPONENTIAL_HISTOGRAM, Map.of(), 1e300));
 
         assertThat(ClickHouseMetricWriter.encodeValues(rows)).isEqualTo(encodeValuesWithClientWriter(rows));
-        assertThat(ClickHouseMetricWriter.encodeHistograms(rows)).isEqualTo(encodeHistogramsWithClientWriter(rows))
+        assertThat(PreparedRows.of(rows).histograms()).isEqualTo(encodeHistogramsWithClientWriter(rows))
                 .isNotEmpty();
-        assertThat(ClickHouseMetricWriter.encodeHistograms(rows.subList(0, 1))).isEmpty(); // a gauge alone
+        assertThat(PreparedRows.of(rows.subList(0, 1)).histograms()).isEmpty(); // a gauge alone
         Map<Long, MetricRow> series = new LinkedHashMap<>();
         rows.forEach(r -> series.put(SeriesId.of(r), r));
         assertThat(ClickHouseMetricWriter.encodeSeries(series)).isEqualTo(encodeSeriesWithClientWriter(series));
-        assertThat(ClickHouseMetricWriter.encodeInstanceTicks(rows.subList(0, 2)))
+        assertThat(ClickHouseMetricWriter.encodeInstanceTicks(PreparedRows.of(rows.subList(0, 2)).instances()))
                 .isEqualTo(encodeTicksWithClientWriter(rows.subList(0, 2)));
     }
 
